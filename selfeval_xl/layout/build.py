@@ -1,0 +1,423 @@
+"""Compute the layout of a template for a number of accounting units (deterministic)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+
+from selfeval_xl.layout.cells import Cell, range_ref
+from selfeval_xl.layout.types import FormulaCell, InputCell, Instance, Layout, SheetLayout, StaticCell, TableArea
+from selfeval_xl.model.spec import Block, Field, Rule, Template
+from selfeval_xl.rules.excel import ExcelCompiler
+from selfeval_xl.rules.parse import Compare, Expr, Op, Ref, parse, refs, rename
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+UNIT_NAME = "units.name"
+TOTAL_LABEL = "部门合计"
+
+INPUT_STYLE = {"text": "input_text", "longtext": "input_long", "integer": "input_int", "money": "input_money",
+               "number": "input_number", "date": "input_date", "choice": "input_text", "phone": "input_text"}
+
+
+def unit_key(key: str, unit: int) -> str:
+    return f"{key}.u{unit}"
+
+
+def table_cell(table: str, row: int, col: str) -> str:
+    return f"{table}[{row}].{col}"
+
+
+class _Builder:
+    def __init__(self, t: Template, units: int) -> None:
+        self.t = t
+        self.units = units
+        self.sheets: list[SheetLayout] = []
+        self.inputs: dict[str, InputCell] = {}
+        self.tables: dict[str, TableArea] = {}
+        self.statics: list[StaticCell] = []
+        self.formulas: list[FormulaCell] = []
+        self.instances: list[Instance] = []
+        self.names: dict[str, str] = {}
+        self.unit_rows: dict[str, dict[int, int]] = {}  # unit table → {unit (0 = total): row}
+        self.unit_check_row: dict[str, int] = {}
+        self.first_unit_table: str | None = None
+        self.pending_checks: list[tuple[str, Block, int]] = []  # (sheet, block, index)
+        self.form_rows: dict[str, tuple[str, int, int]] = {}  # field → (sheet, row, first check col)
+        self.footer_check_cols: dict[str, int] = {}
+
+    # ---- helpers -------------------------------------------------------------------------
+    def static(self, sheet: SheetLayout, row: int, col: int, text: str, style: str,
+               span: int = 1, rowspan: int = 1) -> None:
+        self.statics.append(StaticCell(Cell(sheet.name, row, col), text, style))
+        if span > 1 or rowspan > 1:
+            sheet.merges.append((row, col, row + rowspan - 1, col + span - 1))
+
+    def input(self, sheet: SheetLayout, row: int, col: int, name: str, field: Field, span: int = 1,
+              table: str | None = None, trow: int | None = None) -> None:
+        cell = Cell(sheet.name, row, col)
+        self.inputs[name] = InputCell(cell, name, field, INPUT_STYLE[field.type], table, trow)
+        if span > 1:
+            sheet.merges.append((row, col, row, col + span - 1))
+
+    # ---- blocks --------------------------------------------------------------------------
+    def build(self) -> Layout:
+        for s in self.t.sheets:
+            sheet = SheetLayout(s.name, s.widths)
+            sheet.landscape = sum(s.widths) > 120
+            self.sheets.append(sheet)
+            row = 0
+            for block in s.blocks:
+                row = getattr(self, f"_{block.kind}")(sheet, block, row)
+            sheet.rows = row
+        self._instances()
+        self._results_formulas()
+        self._names()
+        return Layout(self.t, self.units, self.sheets, self.inputs, self.tables, self.statics,
+                      self.formulas, self.instances, self.names)
+
+    def _width(self, sheet: SheetLayout) -> int:
+        return max(1, len(sheet.widths))
+
+    def _title(self, sheet: SheetLayout, b: Block, row: int) -> int:
+        if b.formula == "report_title":
+            region = self.inputs.get("report.region")
+            year = self.inputs.get("report.year")
+            suffix = self.t.texts.get("report_title_suffix", self.t.title)
+            # The cover's fields come after the title: resolved once the form is laid out.
+            self._title_pending = (sheet, row, suffix)
+            self.formulas.append(FormulaCell(Cell(sheet.name, row, 0), "", "title", "title"))
+            del region, year
+        else:
+            self.static(sheet, row, 0, b.text or "", "title")
+        if self._width(sheet) > 1:
+            sheet.merges.append((row, 0, row, self._width(sheet) - 1))
+        sheet.heights[row] = 36
+        return row + 1
+
+    def _heading(self, sheet: SheetLayout, b: Block, row: int) -> int:
+        self.static(sheet, row, 0, b.text or "", "heading", span=self._width(sheet))
+        sheet.heights[row] = 24
+        return row + 1
+
+    def _text(self, sheet: SheetLayout, b: Block, row: int) -> int:
+        for line in self.t.texts[b.ref or ""].splitlines():
+            if not line.strip():
+                continue
+            self.static(sheet, row, 0, line.strip(), "note", span=self._width(sheet))
+            sheet.heights[row] = 16 * max(1, -(-len(line) // 60))
+            row += 1
+        return row
+
+    def _form(self, sheet: SheetLayout, b: Block, row: int) -> int:
+        width = self._width(sheet)
+        for key in b.fields:
+            f = self.t.fields[key]
+            if b.layout == "stacked":
+                self.static(sheet, row, 0, f.label, "section", span=width)
+                sheet.heights[row] = 20
+                self.input(sheet, row + 1, 0, key, f, span=width)
+                sheet.heights[row + 1] = 220
+                row += 2
+                continue
+            self.static(sheet, row, 0, f.label, "label", span=b.label_span)
+            self.input(sheet, row, b.label_span, key, f, span=b.input_span)
+            self.form_rows[key] = (sheet.name, row, b.label_span + b.input_span)
+            sheet.heights[row] = 90 if f.type == "longtext" else 22
+            row += 1
+        if b.checks:
+            self.pending_checks.append((sheet.name, b, 0))
+        return row
+
+    def _units(self, sheet: SheetLayout, b: Block, row: int) -> int:
+        ut = self.t.unit_tables[b.table or ""]
+        ncols = len(ut.columns) + 1
+        self.static(sheet, row, 0, ut.label, "caption", span=max(ncols, self._width(sheet)))
+        row += 1
+        header_top = row
+        grid = ut.header
+        row_checks = [c for c in b.checks if c != "units-total"]
+        for r, line in enumerate(grid):
+            for c, text in enumerate(line):
+                if text in ("<", "^"):
+                    continue
+                span = 1
+                while c + span < len(line) and line[c + span] == "<":
+                    span += 1
+                rowspan = 1
+                while r + rowspan < len(grid) and grid[r + rowspan][c] == "^":
+                    rowspan += 1
+                self.static(sheet, header_top + r, c, text, "header", span=span, rowspan=rowspan)
+        for k, rid in enumerate(row_checks):
+            self.static(sheet, header_top, ncols + k, "校验：" + self.t.rule(rid).title, "header",
+                        rowspan=len(grid))
+        for r in range(len(grid)):
+            sheet.heights[header_top + r] = 36 if r == 0 else 30
+        row = header_top + len(grid)
+        sheet.repeat_rows = (header_top, row - 1)
+        rows: dict[int, int] = {}
+        first = self.first_unit_table is None
+        if first:
+            self.first_unit_table = ut.key
+        name_field = Field(key=UNIT_NAME, label="机构名称", type="text", max_length=60)
+        if self.units == 1:
+            rows[0] = row
+            self.formulas.append(FormulaCell(Cell(sheet.name, row, 0), "", "unit_name", "unit_name"))
+            row += 1
+        else:
+            rows[0] = row
+            self.static(sheet, row, 0, TOTAL_LABEL, "total_label")
+            row += 1
+            for u in range(1, self.units + 1):
+                rows[u] = row
+                if first:
+                    self.input(sheet, row, 0, unit_key(UNIT_NAME, u), name_field)
+                else:
+                    src = self.inputs[unit_key(UNIT_NAME, u)].cell
+                    self.formulas.append(FormulaCell(Cell(sheet.name, row, 0),
+                                                     f'IF({src.ref_from(sheet.name)}="","",{src.ref_from(sheet.name)})',
+                                                     "unit_name", "unit_name"))
+                row += 1
+        for u, r in rows.items():
+            sheet.heights[r] = 22
+            for c, key in enumerate(ut.columns, start=1):
+                name = key if u == 0 else unit_key(key, u)
+                self.input(sheet, r, c, name, self.t.fields[key])
+        self.unit_rows[ut.key] = rows
+        if self.units > 1 and "units-total" in b.checks:
+            self.static(sheet, row, 0, "校验：" + self.t.rule("units-total").title, "label")
+            self.unit_check_row[ut.key] = row
+            sheet.heights[row] = 30
+            row += 1
+        self.pending_checks.append((sheet.name, b, ncols))
+        return row + 1
+
+    def _table(self, sheet: SheetLayout, b: Block, row: int) -> int:
+        t = self.t.tables[b.table or ""]
+        spans = list(b.spans) or [1] * len(t.columns)
+        ncols = sum(spans)
+        self.static(sheet, row, 0, t.label, "caption", span=max(ncols + len(b.checks), self._width(sheet)))
+        row += 1
+        cols: dict[str, int] = {}
+        c = 0
+        for col, span in zip(t.columns, spans, strict=True):
+            self.static(sheet, row, c, col.label, "header", span=span)
+            cols[col.key] = c
+            c += span
+        for k, rid in enumerate(b.checks):
+            self.static(sheet, row, ncols + k, "校验：" + self.t.rule(rid).title, "header")
+        sheet.heights[row] = 36
+        sheet.repeat_rows = sheet.repeat_rows or (row, row)
+        row += 1
+        first = row
+        tall = any(col.type == "longtext" for col in t.columns)
+        for i in range(1, t.rows + 1):
+            for col, span in zip(t.columns, spans, strict=True):
+                self.input(sheet, row, cols[col.key], table_cell(t.key, i, col.key), replace(col, key=f"{t.key}.{col.key}"),
+                           span=span, table=t.key, trow=i)
+            sheet.heights[row] = 45 if tall else 20
+            row += 1
+        footer_row = None
+        if t.footer:
+            footer_row = row
+            label_end = min((cols[col.key] for col in t.columns if col.footer), default=ncols)
+            self.static(sheet, row, 0, t.footer, "total_label", span=max(1, label_end))
+            for col in t.columns:
+                if col.footer == "sum":
+                    first_cell = Cell(sheet.name, first, cols[col.key])
+                    last_cell = Cell(sheet.name, first + t.rows - 1, cols[col.key])
+                    self.formulas.append(FormulaCell(Cell(sheet.name, row, cols[col.key]),
+                                                     f"SUM({range_ref(first_cell, last_cell, sheet.name)})",
+                                                     "footer", "formula_number"))
+            sheet.heights[row] = 22
+            row += 1
+        self.tables[t.key] = TableArea(t.key, sheet.name, first, t.rows, cols, footer_row)
+        self.pending_checks.append((sheet.name, b, ncols))
+        return row + 1
+
+    def _results(self, sheet: SheetLayout, b: Block, row: int) -> int:
+        self._results_at = (sheet, row)
+        return row  # filled once every instance is known
+
+    # ---- rules ---------------------------------------------------------------------------
+    def _anchor(self, rule: Rule, expr: Expr) -> str:
+        return rule.anchor or refs(expr)[0]
+
+    def _check_col(self, block: Block, rule_id: str, base: int) -> int:
+        checks = [c for c in block.checks if c != "units-total"]
+        if rule_id in checks:
+            return base + checks.index(rule_id)
+        return base + len(checks) + list(block.footer_checks).index(rule_id)
+
+    def _instances(self) -> None:
+        where: dict[str, tuple[str, Block, int]] = {}
+        for sheet_name, block, base in self.pending_checks:
+            for rid in list(block.checks) + list(block.footer_checks):
+                where.setdefault(rid, (sheet_name, block, base))
+        for rule in self.t.rules:
+            sheet_name, block, base = where[rule.id]
+            if rule.units:
+                self._units_total(rule)
+                continue
+            expr = parse(rule.expr or "")
+            when = parse(rule.when) if rule.when else None
+            anchor = self._anchor(rule, expr)
+            if rule.each:
+                area = self.tables[rule.each]
+                col = self._check_col(block, rule.id, base)
+                for i in range(1, area.rows + 1):
+                    mapping = {n: table_cell(rule.each, i, n.split(".", 1)[1]) for n in refs(expr)
+                               if n.startswith(rule.each + ".")}
+                    self.instances.append(Instance(rule, rename(expr, mapping), when, mapping.get(anchor, anchor),
+                                                   Cell(sheet_name, area.first_row + i - 1, col), row=i))
+                continue
+            if block.kind == "form":
+                fsheet, frow, fcol = self.form_rows[anchor]
+                same_row = [c for c in block.checks if self._anchor(self.t.rule(c), parse(self.t.rule(c).expr or "")) == anchor]
+                self.instances.append(Instance(rule, expr, when, anchor, Cell(fsheet, frow, fcol + same_row.index(rule.id))))
+                continue
+            if block.kind == "table":
+                area = self.tables[block.table or ""]
+                assert area.footer_row is not None
+                col = self._check_col(block, rule.id, base)
+                self.instances.append(Instance(rule, expr, when, anchor, Cell(sheet_name, area.footer_row, col)))
+                continue
+            # a unit table: the total row, then each unit row when per_unit
+            ut = self.t.unit_table_of(anchor)
+            assert ut is not None, rule.id
+            col = self._check_col(block, rule.id, base)
+            rows = self.unit_rows[ut.key]
+            self.instances.append(Instance(rule, expr, when, anchor, Cell(sheet_name, rows[0], col), unit=0))
+            if rule.per_unit and self.units > 1:
+                for u in range(1, self.units + 1):
+                    mapping = {n: unit_key(n, u) for n in refs(expr) if self.t.unit_table_of(n)}
+                    self.instances.append(Instance(rule, rename(expr, mapping), when, mapping.get(anchor, anchor),
+                                                   Cell(sheet_name, rows[u], col), unit=u))
+        self._check_formulas()
+
+    def _units_total(self, rule: Rule) -> None:
+        if self.units == 1:
+            return
+        for ut in self.t.unit_tables.values():
+            if ut.key not in self.unit_check_row:
+                continue
+            for c, key in enumerate(ut.columns, start=1):
+                parts: Expr = Ref(unit_key(key, 1))
+                for u in range(2, self.units + 1):
+                    parts = Op("+", parts, Ref(unit_key(key, u)))
+                expr = Compare(("=",), (Ref(key), parts))
+                sheet = self.inputs[key].cell.sheet
+                self.instances.append(Instance(rule, expr, None, key, Cell(sheet, self.unit_check_row[ut.key], c)))
+
+    def compiler(self, sheet: str) -> ExcelCompiler:
+        def resolve(name: str) -> str:
+            if name in self.inputs:
+                return self.inputs[name].cell.ref_from(sheet)
+            table, _, col = name.partition(".")
+            area = self.tables[table]
+            return range_ref(area.cell(1, col), area.cell(area.rows, col), sheet)
+
+        def is_column(name: str) -> bool:
+            return name not in self.inputs
+
+        def precision(name: str) -> int | None:
+            f = self.inputs[name].field if name in self.inputs else self.t.column_field(name)
+            return f.decimals if f is not None and f.numeric else None
+
+        def interval(name: str) -> bool:
+            f = self.inputs[name].field if name in self.inputs else self.t.column_field(name)
+            return f is not None and f.type == "money"
+
+        return ExcelCompiler(resolve, is_column, precision, self.t.grades, interval)
+
+    def _check_formulas(self) -> None:
+        for i, inst in enumerate(self.instances):
+            comp = self.compiler(inst.check.sheet)
+            precs = [p for n in refs(inst.expr) if (p := comp.precision(n)) is not None]
+            formula = comp.live_check(inst.expr, inst.rule.needs, inst.when, max(precs, default=2))
+            self.formulas.append(FormulaCell(inst.check, formula, "check", "check", instance=i))
+        # the cover title, now that its fields are placed
+        pending = getattr(self, "_title_pending", None)
+        if pending:
+            sheet, row, suffix = pending
+            region = self.inputs["report.region"].cell.ref_from(sheet.name)
+            year = self.inputs["report.year"].cell.ref_from(sheet.name)
+            formula = f'{region}&IF({year}="","    ",{year})&"{suffix}"'
+            self.formulas = [FormulaCell(f.cell, formula, "title", "title") if f.kind == "title" else f for f in self.formulas]
+        if self.units == 1:
+            name = self.inputs["dept.name"].cell
+            self.formulas = [FormulaCell(f.cell, f'IF({name.ref_from(f.cell.sheet)}="","",{name.ref_from(f.cell.sheet)})',
+                                         f.kind, f.style) if f.kind == "unit_name" and not f.formula else f
+                             for f in self.formulas]
+
+    def _results_formulas(self) -> None:
+        sheet, row = self._results_at
+        headers = ["规则编号", "严重程度", "审核内容", "位置", "实时状态"]
+        self.static(sheet, row, 0, "错误项（✘）", "label")
+        self.static(sheet, row + 1, 0, "警告项（✘）", "label")
+        top = row + 3
+        for c, h in enumerate(headers):
+            self.static(sheet, top, c, h, "header")
+        sheet.repeat_rows = (top, top)
+        r = top + 1
+        first_rule_row = r
+        by_rule: dict[str, list[Instance]] = {}
+        for inst in self.instances:
+            by_rule.setdefault(inst.rule.id, []).append(inst)
+        for rule in self.t.rules:
+            insts = by_rule.get(rule.id, [])
+            self.static(sheet, r, 0, rule.id, "result_id")
+            self.static(sheet, r, 1, SEVERITY_ZH[rule.severity], "result_text")
+            self.static(sheet, r, 2, rule.title, "result_text")
+            if insts:
+                self.static(sheet, r, 3, f"{insts[0].check.sheet}!{insts[0].check.a1}", "result_text")
+                fails = "+".join(f'SUMPRODUCT(--(LEFT({rng},1)="✘"))' for rng in _runs(insts, sheet.name))
+                oks = "+".join(f'SUMPRODUCT(--(LEFT({rng},1)="✔"))' for rng in _runs(insts, sheet.name))
+                formula = f'IF({fails}>0,"✘ "&({fails})&" 处",IF({oks}>0,"✔","—"))'
+            else:
+                self.static(sheet, r, 3, "（仅多单位时适用）", "result_text")
+                formula = '"—"'
+            self.formulas.append(FormulaCell(Cell(sheet.name, r, 4), formula, "result", "check", rule=rule.id))
+            sheet.heights[r] = 30
+            r += 1
+        status = range_ref(Cell(sheet.name, first_rule_row, 4), Cell(sheet.name, r - 1, 4), sheet.name)
+        sev = range_ref(Cell(sheet.name, first_rule_row, 1), Cell(sheet.name, r - 1, 1), sheet.name)
+        for k, zh in enumerate(("错误", "警告")):
+            self.formulas.append(FormulaCell(Cell(sheet.name, row + k, 1),
+                                             f'SUMPRODUCT((LEFT({status},1)="✘")*({sev}="{zh}"))', "count", "count"))
+        sheet.rows = r
+
+    def _names(self) -> None:
+        for name, inp in self.inputs.items():
+            if inp.table is None:
+                self.names[name] = inp.cell.qualified()
+        for key, area in self.tables.items():
+            cols = sorted(area.columns.values())
+            t = self.t.tables[key]
+            last_col = cols[-1]
+            # the last column may be merged over several sheet columns (goals): name the first
+            first = Cell(area.sheet, area.first_row, cols[0])
+            last = Cell(area.sheet, area.first_row + t.rows - 1, last_col)
+            self.names[key] = range_ref(first, last)
+
+
+def _runs(insts: list[Instance], from_sheet: str) -> list[str]:
+    """Check cells as contiguous column ranges, for SUMPRODUCT."""
+    cells = sorted(i.check for i in insts)
+    runs: list[tuple[Cell, Cell]] = []
+    for c in cells:
+        if runs and runs[-1][1].sheet == c.sheet and runs[-1][1].col == c.col and runs[-1][1].row + 1 == c.row:
+            runs[-1] = (runs[-1][0], c)
+        elif runs and runs[-1][1].sheet == c.sheet and runs[-1][1].row == c.row and runs[-1][1].col + 1 == c.col \
+                and runs[-1][0].row == c.row:
+            runs[-1] = (runs[-1][0], c)
+        else:
+            runs.append((c, c))
+    return [range_ref(a, b, from_sheet) for a, b in runs]
+
+
+@lru_cache(maxsize=64)
+def build_layout(t: Template, units: int = 1) -> Layout:
+    """The layout of template `t` with `units` accounting units (1 = a single unit, no 合计 row)."""
+    if units < 1 or units > 50:
+        raise ValueError("单位数应在 1–50 之间")
+    return _Builder(t, units).build()

@@ -1,0 +1,103 @@
+"""Layout records: plain data describing every cell the template owns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from selfeval_xl.layout.cells import Cell
+from selfeval_xl.model.spec import Field, Rule, Template
+from selfeval_xl.rules.parse import Expr
+
+META_SHEET = "_meta"
+META_KEYS = ("template_id", "template_version", "spec_sha256", "year", "dept_code", "dept_name", "units",
+             "generator", "generator_version")
+PROPERTY_PREFIX = "selfeval."
+
+
+@dataclass(frozen=True)
+class StaticCell:
+    """A locked label, heading or header: its text must be unchanged in a submission."""
+
+    cell: Cell
+    text: str
+    style: str
+
+
+@dataclass(frozen=True)
+class InputCell:
+    """An input: `name` is a field key (`income.total.u2`) or a table cell (`indicators[3].weight`)."""
+
+    cell: Cell
+    name: str
+    field: Field
+    style: str
+    table: str | None = None
+    row: int | None = None  # 1-based table row
+
+
+@dataclass(frozen=True)
+class FormulaCell:
+    """A locked formula (without '='); `kind`: check | title | footer | unit_name | result | count."""
+
+    cell: Cell
+    formula: str
+    kind: str
+    style: str
+    instance: int | None = None  # index into Layout.instances for checks
+    rule: str | None = None      # for result rows
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One place a rule holds: the rule, its expression with names bound, where its check sits."""
+
+    rule: Rule
+    expr: Expr
+    when: Expr | None
+    anchor: str
+    check: Cell
+    unit: int | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class TableArea:
+    key: str
+    sheet: str
+    first_row: int
+    rows: int
+    columns: dict[str, int]  # column key → sheet column index
+    footer_row: int | None = None
+
+    def cell(self, row: int, col: str) -> Cell:
+        return Cell(self.sheet, self.first_row + row - 1, self.columns[col])
+
+
+@dataclass
+class SheetLayout:
+    name: str
+    widths: tuple[float, ...]
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    heights: dict[int, float] = field(default_factory=dict)
+    repeat_rows: tuple[int, int] | None = None
+    landscape: bool = False
+    rows: int = 0
+
+
+@dataclass
+class Layout:
+    template: Template
+    units: int
+    sheets: list[SheetLayout]
+    inputs: dict[str, InputCell]
+    tables: dict[str, TableArea]
+    statics: list[StaticCell]
+    formulas: list[FormulaCell]
+    instances: list[Instance]
+    names: dict[str, str]  # defined name → qualified range
+
+    def cell(self, name: str) -> Cell:
+        return self.inputs[name].cell
+
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.sheets]

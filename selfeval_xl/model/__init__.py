@@ -1,0 +1,1 @@
+"""Plain dataclasses shared by every layer: spec, snapshot, findings, money intervals."""

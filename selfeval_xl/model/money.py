@@ -1,0 +1,66 @@
+"""Decimal parsing and interval arithmetic for amounts (XBRL Calculations 1.1 style).
+
+A value typed with d decimals stands for v ± ½·10^-d; sums add the intervals end to end and
+an equality holds when the two sides' intervals overlap. Never float.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def half_unit(precision: int) -> Decimal:
+    """½·10^-precision: the half-width of a value declared with `precision` decimals."""
+    return Decimal(5).scaleb(-(precision + 1))
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A closed interval [lo, hi] of Decimals, with the point value it was built around."""
+
+    value: Decimal
+    lo: Decimal
+    hi: Decimal
+
+    @staticmethod
+    def exact(value: Decimal) -> Interval:
+        return Interval(value, value, value)
+
+    @staticmethod
+    def around(value: Decimal, precision: int | None) -> Interval:
+        if precision is None:
+            return Interval.exact(value)
+        h = half_unit(precision)
+        return Interval(value, value - h, value + h)
+
+    @property
+    def radius(self) -> Decimal:
+        return (self.hi - self.lo) / 2
+
+    def __add__(self, other: Interval) -> Interval:
+        return Interval(self.value + other.value, self.lo + other.lo, self.hi + other.hi)
+
+    def __sub__(self, other: Interval) -> Interval:
+        return Interval(self.value - other.value, self.lo - other.hi, self.hi - other.lo)
+
+    def __neg__(self) -> Interval:
+        return Interval(-self.value, -self.hi, -self.lo)
+
+
+def quantize(value: Decimal, precision: int) -> Decimal:
+    """Round half away from zero, as Excel's ROUND and TEXT do."""
+    return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+
+
+def fmt(value: Decimal | int | None, precision: int = 2) -> str:
+    """A figure as a finance officer reads it: fixed decimals, no exponent."""
+    if value is None:
+        return ""
+    return f"{quantize(Decimal(value), precision):f}"
+
+
+def decimals_of(value: Decimal) -> int:
+    """Number of decimals actually present (0 for integers, never negative)."""
+    exp = value.normalize().as_tuple().exponent
+    return max(0, -exp) if isinstance(exp, int) else 0

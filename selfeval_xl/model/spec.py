@@ -1,0 +1,164 @@
+"""The template specification as typed, immutable data (loaded by selfeval_xl.spec)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+FIELD_TYPES = ("text", "longtext", "integer", "money", "number", "date", "choice", "phone")
+NUMERIC_TYPES = ("integer", "money", "number")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input: a scalar field (key like `expenditure.total`) or a table column."""
+
+    key: str
+    label: str
+    type: str
+    precision: int | None = None
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    min: Decimal | None = None
+    max: Decimal | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    default: Any = None
+    prompt: str | None = None
+    roster: bool = False
+    width: float | None = None
+    footer: str | None = None
+    synonyms: tuple[str, ...] = ()
+    placeholders: tuple[str, ...] = ()
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in NUMERIC_TYPES
+
+    @property
+    def decimals(self) -> int:
+        """Declared precision: 0 for integers, the spec's value for money/number."""
+        if self.type == "integer":
+            return 0
+        return self.precision if self.precision is not None else 2
+
+
+@dataclass(frozen=True)
+class Table:
+    """A row table (goals, indicators, evaluators, explanations): a named range over its body."""
+
+    key: str
+    label: str
+    rows: int
+    columns: tuple[Field, ...]
+    footer: str | None = None
+    hierarchy: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    quantitative_level2: tuple[str, ...] = ()
+
+    def column(self, key: str) -> Field:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(f"{self.key}.{key}")
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    """An amount table with one row per accounting unit (income, expenditure, ...)."""
+
+    key: str
+    label: str
+    columns: tuple[str, ...]  # field keys, in column order after 机构名称
+    header: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    code: str
+    title: str
+    expr: str | None = None  # None only for the generated units-total rule
+    per_unit: bool = False
+    units: bool = False
+    each: str | None = None
+    when: str | None = None
+    needs: str = "any"
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # title | heading | text | form | units | table | results
+    text: str | None = None
+    ref: str | None = None
+    formula: str | None = None
+    fields: tuple[str, ...] = ()
+    table: str | None = None
+    checks: tuple[str, ...] = ()
+    footer_checks: tuple[str, ...] = ()
+    layout: str = "inline"  # form: inline (label | input) or stacked (label row, then input row)
+    label_span: int = 1
+    input_span: int = 1
+    spans: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    widths: tuple[float, ...]
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    grade: str
+    min: Decimal
+
+
+@dataclass(frozen=True, eq=False)
+class Template:
+    """A whole template version; `sha256` is the digest of the spec file it was loaded from."""
+
+    id: str
+    version: str
+    title: str
+    amount_unit: str
+    sha256: str
+    fields: dict[str, Field]
+    tables: dict[str, Table]
+    unit_tables: dict[str, UnitTable]
+    rules: tuple[Rule, ...]
+    sheets: tuple[Sheet, ...]
+    grades: tuple[GradeBand, ...]
+    texts: dict[str, str]
+    source: str = ""
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def grade_for(self, score: Decimal) -> str:
+        for band in self.grades:
+            if score >= band.min:
+                return band.grade
+        return self.grades[-1].grade
+
+    def unit_table_of(self, key: str) -> UnitTable | None:
+        for t in self.unit_tables.values():
+            if key in t.columns:
+                return t
+        return None
+
+    def column_field(self, dotted: str) -> Field | None:
+        """`indicators.weight` → the column Field, or None when not a table column."""
+        table, _, col = dotted.partition(".")
+        if table in self.tables and col:
+            try:
+                return self.tables[table].column(col)
+            except KeyError:
+                return None
+        return None

@@ -1,0 +1,5 @@
+"""Load and validate template specs from workbook_templates/ into model.spec.Template."""
+
+from selfeval_xl.spec.load import SpecError, available, default_template, load_spec, template_for
+
+__all__ = ["SpecError", "available", "default_template", "load_spec", "template_for"]

@@ -1,0 +1,275 @@
+"""Read a YAML spec, validate every entry, and name the offending one when something is wrong."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from selfeval_xl.model.spec import (
+    FIELD_TYPES,
+    Block,
+    Field,
+    GradeBand,
+    Rule,
+    Sheet,
+    Table,
+    Template,
+    UnitTable,
+)
+from selfeval_xl.rules.parse import RuleSyntaxError, parse, refs
+
+BLOCK_KINDS = ("title", "heading", "text", "form", "units", "table", "results")
+SEVERITIES = ("error", "warning", "info")
+RULE_CODES = ("sum-mismatch", "cross-check", "score-out-of-range", "grade-mismatch", "indicator-weights", "indicator-score")
+
+
+class SpecError(ValueError):
+    """A spec entry is wrong; the message starts with its path (e.g. `rules[3].expr`)."""
+
+
+def templates_dir() -> Path:
+    """workbook_templates/ beside the package (a source checkout) or SELFEVAL_TEMPLATES."""
+    env = os.environ.get("SELFEVAL_TEMPLATES")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "workbook_templates"
+
+
+def _req(d: dict[str, Any], key: str, where: str) -> Any:
+    if key not in d or d[key] in (None, ""):
+        raise SpecError(f"{where}.{key}: 缺少必填项")
+    return d[key]
+
+
+def _dec(v: Any, where: str) -> Decimal | None:
+    if v is None:
+        return None
+    try:
+        return Decimal(str(v))
+    except Exception as exc:
+        raise SpecError(f"{where}: 不是数字 {v!r}") from exc
+
+
+_FIELD_KEYS = {"label", "type", "precision", "required", "choices", "min", "max", "max_length", "pattern",
+               "default", "prompt", "roster", "width", "footer", "synonyms", "placeholders", "key"}
+
+
+def _field(key: str, d: dict[str, Any], where: str, choice_lists: dict[str, tuple[str, ...]]) -> Field:
+    if not isinstance(d, dict):
+        raise SpecError(f"{where}: 应为映射")
+    unknown = set(d) - _FIELD_KEYS
+    if unknown:
+        raise SpecError(f"{where}: 未知属性 {sorted(unknown)}")
+    ftype = _req(d, "type", where)
+    if ftype not in FIELD_TYPES:
+        raise SpecError(f"{where}.type: 未知类型 {ftype!r}（可用：{', '.join(FIELD_TYPES)}）")
+    choices = d.get("choices") or ()
+    if isinstance(choices, str):
+        if choices not in choice_lists:
+            raise SpecError(f"{where}.choices: 未知列表 {choices!r}")
+        choices = choice_lists[choices]
+    if ftype == "choice" and not choices:
+        raise SpecError(f"{where}.choices: 选择类字段必须列出选项")
+    precision = d.get("precision")
+    if precision is not None and (not isinstance(precision, int) or not 0 <= precision <= 6):
+        raise SpecError(f"{where}.precision: 应为 0–6 的整数")
+    if ftype == "money" and precision is None:
+        precision = 2
+    return Field(
+        key=key, label=str(_req(d, "label", where)), type=ftype, precision=precision,
+        required=bool(d.get("required", False)), choices=tuple(str(c) for c in choices),
+        min=_dec(d.get("min"), f"{where}.min"), max=_dec(d.get("max"), f"{where}.max"),
+        max_length=d.get("max_length"), pattern=d.get("pattern"), default=d.get("default"),
+        prompt=d.get("prompt"), roster=bool(d.get("roster", False)), width=d.get("width"),
+        footer=d.get("footer"), synonyms=tuple(d.get("synonyms") or ()),
+        placeholders=tuple(d.get("placeholders") or ()),
+    )
+
+
+def load_spec(path: str | Path) -> Template:
+    """Load and validate one spec file; raises SpecError naming the offending entry."""
+    path = Path(path)
+    raw = path.read_bytes()
+    try:
+        doc = yaml.safe_load(raw.decode("utf-8"))
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{path.name}: YAML 语法错误：{exc}") from exc
+    if not isinstance(doc, dict):
+        raise SpecError(f"{path.name}: 应为映射")
+    return build(doc, hashlib.sha256(raw).hexdigest(), str(path))
+
+
+def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
+    meta = _req(doc, "template", "")
+    tid, version = str(_req(meta, "id", "template")), str(_req(meta, "version", "template"))
+
+    grades = tuple(GradeBand(str(_req(g, "grade", f"grades[{i}]")), _dec(_req(g, "min", f"grades[{i}]"), f"grades[{i}].min"))  # type: ignore[arg-type]
+                   for i, g in enumerate(doc.get("grades") or []))
+    if not grades:
+        raise SpecError("grades: 至少需要一个评价等次")
+    if any(grades[i].min <= grades[i + 1].min for i in range(len(grades) - 1)):
+        raise SpecError("grades: 应按分数线从高到低排列")
+
+    rules_doc = doc.get("rules") or []
+    choice_lists = {"@warning-rules": tuple(str(r.get("id")) for r in rules_doc if r.get("severity") == "warning")}
+
+    fields: dict[str, Field] = {}
+    for key, d in (doc.get("fields") or {}).items():
+        fields[key] = _field(key, d, f"fields.{key}", choice_lists)
+
+    tables: dict[str, Table] = {}
+    for key, d in (doc.get("tables") or {}).items():
+        where = f"tables.{key}"
+        cols = tuple(_field(f"{key}.{c.get('key')}", c, f"{where}.columns[{i}]", choice_lists)
+                     for i, c in enumerate(_req(d, "columns", where)))
+        hierarchy = {str(k): tuple(v) for k, v in (d.get("hierarchy") or {}).items()}
+        tables[key] = Table(key=key, label=str(_req(d, "label", where)), rows=int(_req(d, "rows", where)),
+                            columns=tuple(_short(c) for c in cols), footer=d.get("footer"),
+                            hierarchy=hierarchy, quantitative_level2=tuple(d.get("quantitative_level2") or ()))
+
+    unit_tables: dict[str, UnitTable] = {}
+    for key, d in (doc.get("unit_tables") or {}).items():
+        where = f"unit_tables.{key}"
+        cols = tuple(_req(d, "columns", where))
+        for i, c in enumerate(cols):
+            if c not in fields or fields[c].type != "money":
+                raise SpecError(f"{where}.columns[{i}]: {c!r} 不是已声明的金额字段")
+        header = tuple(tuple(str(x) for x in row) for row in _req(d, "header", where))
+        for i, row in enumerate(header):
+            if len(row) != len(cols) + 1:
+                raise SpecError(f"{where}.header[{i}]: 应有 {len(cols) + 1} 列（机构名称 + 各金额列）")
+        unit_tables[key] = UnitTable(key=key, label=str(_req(d, "label", where)), columns=cols, header=header)
+
+    def known(name: str) -> bool:
+        base = name
+        if name in fields or name in tables:
+            return True
+        table, _, col = base.partition(".")
+        return table in tables and any(c.key == col for c in tables[table].columns)
+
+    rules: list[Rule] = []
+    for i, d in enumerate(rules_doc):
+        where = f"rules[{i}]"
+        rid = str(_req(d, "id", where))
+        where = f"rules[{i}]({rid})"
+        sev = _req(d, "severity", where)
+        if sev not in SEVERITIES:
+            raise SpecError(f"{where}.severity: 应为 {SEVERITIES} 之一")
+        code = _req(d, "code", where)
+        if code not in RULE_CODES:
+            raise SpecError(f"{where}.code: 未知审核代码 {code!r}")
+        expr = d.get("expr")
+        if expr is None and not d.get("units"):
+            raise SpecError(f"{where}.expr: 缺少表达式")
+        for attr in ("expr", "when"):
+            if d.get(attr) is None:
+                continue
+            try:
+                tree = parse(str(d[attr]))
+            except RuleSyntaxError as exc:
+                raise SpecError(f"{where}.{attr}: {exc}") from exc
+            for name in refs(tree):
+                if not known(name):
+                    raise SpecError(f"{where}.{attr}: 未知字段 {name!r}")
+        needs = d.get("needs", "any")
+        if needs not in ("any", "all"):
+            raise SpecError(f"{where}.needs: 应为 any 或 all")
+        if d.get("each") and d["each"] not in tables:
+            raise SpecError(f"{where}.each: 未知表格 {d['each']!r}")
+        if rid in {r.id for r in rules}:
+            raise SpecError(f"{where}.id: 规则编号重复")
+        rules.append(Rule(id=rid, severity=sev, code=code, title=str(_req(d, "title", where)),
+                          expr=str(expr) if expr is not None else None, per_unit=bool(d.get("per_unit")),
+                          units=bool(d.get("units")), each=d.get("each"), when=d.get("when"),
+                          needs=needs, anchor=d.get("anchor")))
+    rule_ids = {r.id for r in rules}
+    texts = {str(k): str(v).strip() for k, v in (doc.get("texts") or {}).items()}
+
+    sheets: list[Sheet] = []
+    placed: set[str] = set()
+    checked: set[str] = set()
+    for i, s in enumerate(_req(doc, "sheets", "")):
+        where = f"sheets[{i}]"
+        name = str(_req(s, "name", where))
+        if len(name) > 31 or any(ch in name for ch in "[]:*?/\\"):
+            raise SpecError(f"{where}.name: 工作表名称 {name!r} 不合法")
+        blocks: list[Block] = []
+        for j, b in enumerate(_req(s, "blocks", where)):
+            bw = f"{where}({name}).blocks[{j}]"
+            kind = _req(b, "kind", bw)
+            if kind not in BLOCK_KINDS:
+                raise SpecError(f"{bw}.kind: 未知类型 {kind!r}")
+            for f in b.get("fields") or []:
+                if f not in fields:
+                    raise SpecError(f"{bw}.fields: 未知字段 {f!r}")
+                if f in placed:
+                    raise SpecError(f"{bw}.fields: 字段 {f!r} 重复放置")
+                placed.add(f)
+            if kind in ("units", "table"):
+                t = _req(b, "table", bw)
+                if t not in (unit_tables if kind == "units" else tables):
+                    raise SpecError(f"{bw}.table: 未知表格 {t!r}")
+                if kind == "units":
+                    placed.update(unit_tables[t].columns)
+                placed.add(t)
+            if b.get("ref") and b["ref"] not in texts:
+                raise SpecError(f"{bw}.ref: 未知文本 {b['ref']!r}")
+            for c in list(b.get("checks") or []) + list(b.get("footer_checks") or []):
+                if c not in rule_ids:
+                    raise SpecError(f"{bw}.checks: 未知规则 {c!r}")
+                checked.add(c)
+            blocks.append(Block(kind=kind, text=b.get("text"), ref=b.get("ref"), formula=b.get("formula"),
+                                fields=tuple(b.get("fields") or ()), table=b.get("table"),
+                                checks=tuple(b.get("checks") or ()), footer_checks=tuple(b.get("footer_checks") or ()),
+                                layout=b.get("layout", "inline"), label_span=int(b.get("label_span", 1)),
+                                input_span=int(b.get("input_span", 1)), spans=tuple(b.get("spans") or ())))
+        sheets.append(Sheet(name=name, widths=tuple(float(w) for w in s.get("widths") or ()), blocks=tuple(blocks)))
+    missing = [k for k in list(fields) + list(tables) if k not in placed]
+    if missing:
+        raise SpecError(f"sheets: 以下字段或表格未放入任何工作表：{missing}")
+    unplaced = sorted(rule_ids - checked)
+    if unplaced:
+        raise SpecError(f"sheets: 以下规则没有实时校验位置（blocks[].checks）：{unplaced}")
+
+    return Template(id=tid, version=version, title=str(meta.get("title", "")), amount_unit=str(meta.get("amount_unit", "万元")),
+                    sha256=sha256, fields=fields, tables=tables, unit_tables=unit_tables, rules=tuple(rules),
+                    sheets=tuple(sheets), grades=grades, texts=texts, source=source)
+
+
+def _short(f: Field) -> Field:
+    """Table columns keep their short key (`weight`); the table name is the prefix."""
+    from dataclasses import replace
+
+    return replace(f, key=f.key.split(".", 1)[1])
+
+
+@lru_cache(maxsize=None)
+def _cached(path: str, mtime: float) -> Template:
+    return load_spec(path)
+
+
+def available() -> dict[tuple[str, str], Template]:
+    """Every spec in workbook_templates/, keyed by (template id, version)."""
+    out: dict[tuple[str, str], Template] = {}
+    for p in sorted(templates_dir().glob("*.yaml")):
+        t = _cached(str(p), p.stat().st_mtime)
+        out[(t.id, t.version)] = t
+    return out
+
+
+def template_for(template_id: str, version: str) -> Template | None:
+    return available().get((template_id, version))
+
+
+def default_template() -> Template:
+    """The newest version of the default template."""
+    specs = available()
+    if not specs:
+        raise SpecError(f"{templates_dir()}: 没有模板规格文件")
+    return max(specs.values(), key=lambda t: tuple(int(x) for x in t.version.split(".")))
