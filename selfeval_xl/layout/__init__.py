@@ -6,7 +6,15 @@ The one naming and placement scheme shared by the generator (which writes it) an
 
 from selfeval_xl.layout.build import build_layout
 from selfeval_xl.layout.cells import Cell, col_letter, parse_a1
-from selfeval_xl.layout.types import FormulaCell, InputCell, Instance, Layout, SheetLayout, StaticCell, TableArea
+from selfeval_xl.layout.types import (
+           FormulaCell,
+           InputCell,
+           Instance,
+           Layout,
+           SheetLayout,
+           StaticCell,
+           TableArea,
+)
 
 __all__ = ["Cell", "FormulaCell", "InputCell", "Instance", "Layout", "SheetLayout", "StaticCell", "TableArea",
            "build_layout", "col_letter", "parse_a1"]

@@ -6,7 +6,15 @@ from dataclasses import replace
 from functools import lru_cache
 
 from selfeval_xl.layout.cells import Cell, range_ref
-from selfeval_xl.layout.types import FormulaCell, InputCell, Instance, Layout, SheetLayout, StaticCell, TableArea
+from selfeval_xl.layout.types import (
+    FormulaCell,
+    InputCell,
+    Instance,
+    Layout,
+    SheetLayout,
+    StaticCell,
+    TableArea,
+)
 from selfeval_xl.model.spec import Block, Field, Rule, Template
 from selfeval_xl.rules.excel import ExcelCompiler
 from selfeval_xl.rules.parse import Compare, Expr, Op, Ref, parse, refs, rename

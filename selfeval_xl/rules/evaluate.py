@@ -64,6 +64,8 @@ def _num(v: Value) -> Decimal:
         return Decimal(0)
     if isinstance(v, Decimal):
         return v
+    if isinstance(v, int) and not isinstance(v, bool):
+        return Decimal(v)
     raise NotNumeric(v)
 
 
@@ -74,7 +76,7 @@ def value_of(expr: Expr, env: Env) -> Interval | str:
         return expr.value
     if isinstance(expr, Ref):
         v = env.value(expr.name)
-        if isinstance(v, str) and not isinstance(v, Decimal):
+        if isinstance(v, str):
             if env.precision(expr.name) is None:
                 return v
             raise NotNumeric(v)

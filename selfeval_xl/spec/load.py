@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -249,7 +249,7 @@ def _short(f: Field) -> Field:
     return replace(f, key=f.key.split(".", 1)[1])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cached(path: str, mtime: float) -> Template:
     return load_spec(path)
 

@@ -1,0 +1,1 @@
+"""`selfeval-xl check` (to be implemented)."""

@@ -1,0 +1,1 @@
+"""`selfeval-xl collect` (to be implemented)."""

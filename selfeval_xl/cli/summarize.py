@@ -1,0 +1,1 @@
+"""`selfeval-xl summarize` (to be implemented)."""

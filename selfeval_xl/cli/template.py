@@ -1,0 +1,1 @@
+"""`selfeval-xl template` (to be implemented)."""
