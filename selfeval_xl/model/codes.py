@@ -59,6 +59,7 @@ CODES: dict[str, Code] = {c.code: c for c in _CODES}
 
 def make(
     code: str,
+    /,
     *,
     severity: Severity | None = None,
     rule: str | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -33,7 +34,7 @@ class Finding:
     sheet: str | None = None
     cell: str | None = None
     field: str | None = None
-    args: dict[str, str] = field(default_factory=dict)
+    args: dict[str, str] = dataclasses.field(default_factory=dict)  # `field` is shadowed here
     explained: bool = False
 
     @property
