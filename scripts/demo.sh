@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The README's demo: set up (if needed), then run the whole job on the bundled samples —
+# templates for the roster, check, summary, collection ledger and filing status.
+# A step whose command is not available in this version is skipped with a note.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+sx=.venv/bin/selfeval-xl
+out=out
+roster=samples/roster.xlsx
+subs=samples/submissions
+year=2021
+summary="$out/${year}年度部门整体支出绩效自评汇总.xlsx"
+archive="$out/报送库"
+done_steps=()
+skipped=()
+
+has_cmd() { "$sx" "$1" --help >/dev/null 2>&1; }
+
+# run_step TITLE MAX_OK CMD...: exit codes up to MAX_OK are expected results (check exits 1
+# when the samples contain faulty submissions — on purpose); anything above aborts the demo.
+run_step() {
+  local title=$1 max_ok=$2; shift 2
+  echo
+  echo "==> $title"
+  echo "\$ ${*#.venv/bin/}"
+  local rc=0
+  "$@" || rc=$?
+  if [ "$rc" -gt "$max_ok" ]; then
+    echo "演示中止：“$title”出错（退出码 $rc）。" >&2
+    exit "$rc"
+  fi
+  done_steps+=("$title")
+}
+
+skip() {
+  echo
+  echo "==> $1：跳过（$2）"
+  skipped+=("$1")
+}
+
+# The demo's own outputs are rebuilt on every run (the archive too: a second collect of the
+# same files would only say "already recorded").
+rm -rf "$out/templates" "$out/退回修改" "$archive"
+mkdir -p "$out"
+
+# 1. Templates for every department of the roster.
+if has_cmd template && [ -f "$roster" ]; then
+  run_step "生成模板（按名单）" 0 "$sx" template --roster "$roster" --year "$year" -o "$out/templates/"
+else
+  skip "生成模板（按名单）" "本版本尚无 template 命令或缺少 $roster"
+fi
+
+# 2. Sample submissions: committed under samples/submissions/, regenerated when missing.
+if ! compgen -G "$subs/*.xls*" >/dev/null && [ -f scripts/make_samples.py ]; then
+  run_step "生成示例报送文件" 0 .venv/bin/python scripts/make_samples.py
+fi
+if compgen -G "$subs/*" >/dev/null; then
+  have_subs=1
+  echo
+  echo "==> 示例报送文件（$subs/）："
+  ls -1 "$subs"
+else
+  have_subs=0
+fi
+
+# 3. Check: exit 1 means "some submissions have errors" — expected for the samples.
+if [ "$have_subs" = 1 ] && has_cmd check; then
+  run_step "审核示例报送文件" 1 "$sx" check "$subs/" --json "$out/审核结果.json" \
+    --report "$out/审核结果.xlsx" --annotate "$out/退回修改/"
+else
+  skip "审核示例报送文件" "本版本尚无 check 命令或没有示例报送文件"
+fi
+
+# 4. Summary workbook.
+if [ "$have_subs" = 1 ] && has_cmd summarize; then
+  run_step "汇总" 0 "$sx" summarize "$subs/" -o "$summary"
+else
+  skip "汇总" "本版本尚无 summarize 命令或没有示例报送文件"
+fi
+
+# 5. Collection ledger and filing status against the roster.
+if [ "$have_subs" = 1 ] && has_cmd collect; then
+  run_step "收件登记" 1 "$sx" collect "$subs/" --archive "$archive"
+else
+  skip "收件登记" "本版本尚无 collect 命令或没有示例报送文件"
+fi
+if has_cmd status && [ -d "$archive" ]; then
+  run_step "报送情况（催报）" 1 "$sx" status --archive "$archive" --roster "$roster" --year "$year"
+else
+  skip "报送情况（催报）" "本版本尚无 status 命令或尚未收件登记"
+fi
+
+echo
+echo "================ 演示完成 ================"
+show() { if [ -e "$2" ]; then printf '  %-28s %s\n' "$1" "$2"; fi; }
+show "按名单生成的模板：" "$out/templates/"
+show "示例报送文件：" "$subs/"
+show "审核结果（JSON）：" "$out/审核结果.json"
+show "审核结果（Excel）：" "$out/审核结果.xlsx"
+show "退回修改（已标注问题）：" "$out/退回修改/"
+show "汇总表：" "$summary"
+show "报送库：" "$archive/"
+echo "  已完成 ${#done_steps[@]} 步；跳过 ${#skipped[@]} 步${skipped[*]:+：${skipped[*]}}"
