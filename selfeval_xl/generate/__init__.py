@@ -1,0 +1,5 @@
+"""The workbook generator: the only user of XlsxWriter for templates."""
+
+from selfeval_xl.generate.workbook import GenerateError, workbook_bytes, write_workbook
+
+__all__ = ["GenerateError", "workbook_bytes", "write_workbook"]

@@ -1,0 +1,189 @@
+"""Cached results of every formula, computed from the same spec as the formulas themselves.
+
+XlsxWriter stores whatever result we pass; readers that do not recalculate (and Excel's
+Protected View) show it. Checks use rules.evaluate + live_text; where a cell holds text in a
+numeric field, the values follow Excel's semantics (SUM/COUNT skip text, arithmetic on text
+is an error shown as "✘ 非数值").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from selfeval_xl.layout.cells import Cell, parse_a1
+from selfeval_xl.layout.types import FormulaCell, Layout
+from selfeval_xl.rules.env import ValuesEnv
+from selfeval_xl.rules.evaluate import evaluate, live_text, skipped
+from selfeval_xl.rules.parse import refs
+
+NUMERIC = ("integer", "money", "number")
+_FIRST_REF = re.compile(r"^IF\((?:'((?:[^']|'')+)'!)?\$([A-Z]+)\$(\d+)=")
+
+
+def typed_value(ftype: str, value: Any) -> Any:
+    """A written value as the rules see it: Decimal for numbers, str for text, None for blank."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if ftype in NUMERIC:
+        if isinstance(value, Decimal):
+            return value
+        if isinstance(value, int):
+            return Decimal(value)
+        if isinstance(value, float):
+            return Decimal(repr(value))
+    return value
+
+
+def numeric_text(value: Any) -> Decimal | None:
+    """Excel converts a number typed as text ("96") in arithmetic; "96万元" stays an error."""
+    if not isinstance(value, str):
+        return None
+    try:
+        d = Decimal(value.strip())
+    except InvalidOperation:
+        return None
+    return d if d.is_finite() else None
+
+
+class _ExcelEnv(ValuesEnv):
+    """Excel's view: numeric text converts in arithmetic, columns keep numbers only (SUM/COUNT)."""
+
+    def value(self, name: str) -> Any:
+        v = self.values.get(name)
+        n = numeric_text(v)
+        if n is not None and self.precision(name) is not None:
+            return n
+        return v
+
+    def column(self, name: str) -> list[Any]:
+        return [v if isinstance(v, Decimal | int) else None for v in super().column(name)]
+
+
+def check_text(layout: Layout, index: int, env: ValuesEnv, xenv: _ExcelEnv) -> str:
+    inst = layout.instances[index]
+    chained = len(getattr(inst.expr, "ops", ())) > 1
+    names = refs(inst.expr) + (refs(inst.when) if inst.when is not None else [])
+    texty = any(_has_text(env, n) for n in names)
+    if not texty:
+        return live_text(evaluate(inst.expr, env, needs=inst.rule.needs, when=inst.when), chained)
+    if inst.when is not None and evaluate(inst.when, xenv, needs="none").status != "ok":
+        return "—"
+    if inst.rule.needs != "none" and skipped(inst.expr, env, inst.rule.needs):
+        return "—"
+    for n in refs(inst.expr):
+        if not env.is_column(n) and env.precision(n) is not None:
+            v = xenv.value(n)
+            if isinstance(v, str):
+                return "✘ 非数值"
+    return live_text(evaluate(inst.expr, xenv, needs="none"), chained)
+
+
+def _has_text(env: ValuesEnv, name: str) -> bool:
+    if env.precision(name) is None:
+        return False
+    vals = env.column(name) if env.is_column(name) else [env.value(name)]
+    return any(isinstance(v, str) for v in vals)
+
+
+def excel_text(v: Any) -> str:
+    """A value as Excel's & operator renders it."""
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, int | Decimal | float):
+        d = Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+        s = f"{d.normalize():f}"
+        return s
+    if isinstance(v, datetime | date):
+        return str(serial(v))
+    return str(v)
+
+
+def serial(v: date | datetime) -> float | int:
+    base = datetime(1899, 12, 30)
+    if isinstance(v, datetime):
+        delta = v.replace(tzinfo=None) - base
+        return delta.days + delta.seconds / 86400
+    return (v - base.date()).days
+
+
+def cached_values(layout: Layout, values: Mapping[str, Any]) -> dict[Cell, Any]:
+    """Cell → cached result for every formula of `layout`, given the written input values."""
+    typed = {name: typed_value(layout.inputs[name].field.type, v) for name, v in values.items()}
+    env = ValuesEnv(layout.template, layout.inputs, typed)
+    xenv = _ExcelEnv(layout.template, layout.inputs, typed)
+    by_cell = {inp.cell: name for name, inp in layout.inputs.items()}
+    out: dict[Cell, Any] = {}
+    checks: dict[int, str] = {}
+    for f in layout.formulas:
+        if f.kind == "check" and f.instance is not None:
+            checks[f.instance] = out[f.cell] = check_text(layout, f.instance, env, xenv)
+    for f in layout.formulas:
+        if f.kind == "title":
+            out[f.cell] = _title(layout, values)
+        elif f.kind == "unit_name":
+            out[f.cell] = _unit_name(f, by_cell, values)
+        elif f.kind == "footer":
+            out[f.cell] = _footer(layout, f, typed)
+    results: dict[str, str] = {}
+    for f in layout.formulas:
+        if f.kind == "result" and f.rule is not None:
+            texts = [checks[i] for i, inst in enumerate(layout.instances) if inst.rule.id == f.rule]
+            fails = sum(1 for t in texts if t.startswith("✘"))
+            if fails:
+                results[f.rule] = f"✘ {fails} 处"
+            else:
+                results[f.rule] = "✔" if any(t.startswith("✔") for t in texts) else "—"
+            out[f.cell] = results[f.rule]
+    severity = {r.id: r.severity for r in layout.template.rules}
+    for f in layout.formulas:
+        if f.kind == "count":
+            sev = "error" if '="错误"' in f.formula else "warning"
+            out[f.cell] = sum(1 for rid, t in results.items() if t.startswith("✘") and severity[rid] == sev)
+    return out
+
+
+def _title(layout: Layout, values: Mapping[str, Any]) -> str:
+    suffix = layout.template.texts.get("report_title_suffix", layout.template.title)
+    year = values.get("report.year")
+    year_text = "    " if year is None or year == "" else excel_text(year)
+    return excel_text(values.get("report.region")) + year_text + suffix
+
+
+def _unit_name(f: FormulaCell, by_cell: dict[Cell, str], values: Mapping[str, Any]) -> Any:
+    m = _FIRST_REF.match(f.formula)
+    if not m:
+        return ""
+    sheet = m.group(1).replace("''", "'") if m.group(1) else f.cell.sheet
+    row, col = parse_a1(m.group(2) + m.group(3))
+    v = values.get(by_cell.get(Cell(sheet, row, col), ""))
+    if v is None or v == "":
+        return ""
+    if isinstance(v, Decimal):
+        return float(v)
+    return v
+
+
+def _footer(layout: Layout, f: FormulaCell, typed: Mapping[str, Any]) -> float | int:
+    for key, area in layout.tables.items():
+        if area.sheet != f.cell.sheet or area.footer_row != f.cell.row:
+            continue
+        for col, c in area.columns.items():
+            if c == f.cell.col:
+                nums = [typed.get(f"{key}[{i}].{col}") for i in range(1, area.rows + 1)]
+                total = sum((v for v in nums if isinstance(v, Decimal | int)), Decimal(0))
+                return _num(total)
+    return 0
+
+
+def _num(d: Decimal) -> float | int:
+    return int(d) if d == d.to_integral_value() else float(d)

@@ -1,0 +1,45 @@
+"""The version stamp: very hidden `_meta` sheet and `selfeval.*` custom document properties."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from selfeval_xl import __version__
+from selfeval_xl.layout.types import META_KEYS, META_SHEET, PROPERTY_PREFIX
+from selfeval_xl.model.spec import Template
+
+GENERATOR = "selfeval-xl"
+
+
+def stamp_values(template: Template, units: int, values: Mapping[str, Any]) -> dict[str, str]:
+    """Every META_KEYS entry as a string (blank when the workbook does not carry it yet)."""
+
+    def text(name: str) -> str:
+        v = values.get(name)
+        return "" if v is None else str(v)
+
+    out = {
+        "template_id": template.id,
+        "template_version": template.version,
+        "spec_sha256": template.sha256,
+        "year": text("report.year"),
+        "dept_code": text("dept.code"),
+        "dept_name": text("dept.name"),
+        "units": str(units),
+        "generator": GENERATOR,
+        "generator_version": __version__,
+    }
+    return {k: out[k] for k in META_KEYS}
+
+
+def write_stamp(wb: Any, stamp: Mapping[str, str], password: str, fmt: Any) -> None:
+    ws = wb.add_worksheet(META_SHEET)
+    ws.set_column(0, 0, 20)
+    ws.set_column(1, 1, 70)
+    for row, key in enumerate(META_KEYS):
+        ws.write_string(row, 0, key, fmt)
+        ws.write_string(row, 1, stamp[key], fmt)
+        wb.set_custom_property(PROPERTY_PREFIX + key, stamp[key], "text")
+    ws.very_hidden()
+    ws.protect(password)
