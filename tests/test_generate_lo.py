@@ -1,0 +1,123 @@
+"""The generated workbook in a real engine: LibreOffice recalculates what Python cached."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import lo
+import openpyxl
+import pytest
+from generate_seed import SEED, faulty
+
+from selfeval_xl.generate import write_workbook
+from selfeval_xl.layout import build_layout
+from selfeval_xl.spec import default_template
+
+pytestmark = pytest.mark.libreoffice
+
+
+def _fill_by_names(src: Path, dst: Path, values: dict[str, Any]) -> None:
+    """Type values into a workbook the way a user would: find each defined name, set its cell."""
+    wb = openpyxl.load_workbook(src)
+    for name, v in values.items():
+        dn = wb.defined_names[name]
+        (sheet, ref), = list(dn.destinations)
+        wb[sheet][ref.replace("$", "")].value = float(v) if isinstance(v, Decimal) else v
+    wb.save(dst)
+
+
+def _formula_values(path: Path, layout: Any) -> dict[str, Any]:
+    wb = openpyxl.load_workbook(path, data_only=True)
+    return {f"{f.cell.sheet}!{f.cell.a1}": wb[f.cell.sheet][f.cell.a1].value for f in layout.formulas}
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    t = default_template()
+    d = tmp_path_factory.mktemp("lo")
+    blank = d / "blank.xlsx"
+    write_workbook(blank, t)
+    seed_vals = {k: v for k, v in SEED.items() if not k.startswith(("goals", "indicators", "evaluators"))}
+    filled = d / "filled.xlsx"
+    _fill_by_names(blank, filled, seed_vals)
+    wrong = d / "wrong.xlsx"
+    _fill_by_names(blank, wrong, {**seed_vals, "expenditure.project": Decimal("31")})
+    gen_seed = d / "gen_seed.xlsx"
+    write_workbook(gen_seed, t, values=SEED)
+    gen_faulty = d / "gen_faulty.xlsx"
+    write_workbook(gen_faulty, t, values=faulty())
+    gen_units = d / "gen_units.xlsx"
+    units_vals = {**SEED, "units.name.u1": "机关", "units.name.u2": "中心",
+                  "income.total.u1": Decimal("60"), "income.total.u2": Decimal("35"),
+                  "expenditure.total.u1": Decimal("96"), "expenditure.basic.u1": Decimal("70")}
+    write_workbook(gen_units, t, units=2, values=units_vals)
+    out = d / "out"
+    files = {"filled": filled, "wrong": wrong, "gen_seed": gen_seed, "gen_faulty": gen_faulty, "gen_units": gen_units}
+    res = {k: lo.recalc(p, out / k) for k, p in files.items()}
+    res.update({f"src_{k}": p for k, p in files.items()})
+    res["pdf"] = lo.convert(gen_seed, "pdf", out / "pdf")
+    return res
+
+
+def test_seed_filled_by_names_all_checks_pass(work: dict[str, Path]) -> None:
+    layout = build_layout(default_template(), 1)
+    vals = _formula_values(work["filled"], layout)
+    checks = {f"{f.cell.sheet}!{f.cell.a1}": vals[f"{f.cell.sheet}!{f.cell.a1}"]
+              for f in layout.formulas if f.kind == "check"}
+    assert checks and all(v in ("✔", "—") for v in checks.values()), checks
+    # the figures the seed fills make the amount checks live, not merely skipped
+    by_rule = {inst.rule.id: vals[f"{inst.check.sheet}!{inst.check.a1}"] for inst in layout.instances}
+    for rid in ("income-total", "expenditure-total", "basic-total", "three-public-total", "assets-total",
+                "balance-identity", "three-public-within-spending", "staff-over-quota", "score-range", "grade-band"):
+        assert by_rule[rid] == "✔", rid
+    results = [vals[f"{f.cell.sheet}!{f.cell.a1}"] for f in layout.formulas if f.kind == "result"]
+    assert not any(str(r).startswith("✘") for r in results), results
+    counts = [vals[f"{f.cell.sheet}!{f.cell.a1}"] for f in layout.formulas if f.kind == "count"]
+    assert counts == [0, 0]
+    wb = openpyxl.load_workbook(work["filled"], data_only=True)
+    assert wb["封面"]["A1"].value == "临湘市2021年度部门（单位）整体支出绩效评价自评报告"
+
+
+def test_project_31_shows_difference(work: dict[str, Path]) -> None:
+    layout = build_layout(default_template(), 1)
+    vals = _formula_values(work["wrong"], layout)
+    inst = next(i for i in layout.instances if i.rule.id == "expenditure-total")
+    assert vals[f"{inst.check.sheet}!{inst.check.a1}"] == "✘ 差额 1.00"
+    result = next(f for f in layout.formulas if f.kind == "result" and f.rule == "expenditure-total")
+    assert vals[f"{result.cell.sheet}!{result.cell.a1}"] == "✘ 1 处"
+    counts = [vals[f"{f.cell.sheet}!{f.cell.a1}"] for f in layout.formulas if f.kind == "count"]
+    assert counts == [1, 0]
+
+
+@pytest.mark.parametrize("name,units", [("gen_seed", 1), ("gen_faulty", 1), ("gen_units", 2)])
+def test_cached_values_equal_libreoffice(work: dict[str, Path], name: str, units: int) -> None:
+    layout = build_layout(default_template(), units)
+    cached = _formula_values(work[f"src_{name}"], layout)
+    recalculated = _formula_values(work[name], layout)
+    diff = {k: (cached[k], recalculated[k]) for k in cached if not _same(cached[k], recalculated[k])}
+    assert not diff, diff
+    if name == "gen_faulty":
+        marks = [v for v in cached.values() if isinstance(v, str) and v.startswith("✘")]
+        assert len(marks) >= 5, marks
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(a - b) < 1e-9
+    return (a if a is not None else "") == (b if b is not None else "")
+
+
+def test_pdf_renders(work: dict[str, Path], tmp_path: Path) -> None:
+    pdf = work["pdf"]
+    assert pdf.stat().st_size > 10_000
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm not installed")
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page")],
+                   check=True, timeout=120)
+    pages = sorted(tmp_path.glob("page*.png"))
+    assert pages and pages[0].stat().st_size > 2_000
