@@ -1,1 +1,120 @@
-"""`selfeval-xl check` (to be implemented)."""
+"""`selfeval-xl check`: check returned workbooks, print the table, write the reports.
+
+Exit status (data-model.md §4): 0 none fail/unreadable; 1 one does (with --strict also on an
+unexplained warning); 2 used wrongly (no such file, no workbook found, bad option).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from selfeval_xl import __version__
+from selfeval_xl.cli import app
+
+
+def _fail_usage(console: Console, problems: list[str]) -> None:
+    for p in problems:
+        console.print(f"错误：{p}", style="red", markup=False, highlight=False)
+    raise typer.Exit(2)
+
+
+def _auto_workers(n: int) -> int:
+    """Parallel only where it pays: a process start costs about as much as a dozen files."""
+    if n < 24:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _key(p: Path) -> str:
+    return os.path.normcase(str(p.resolve()))
+
+
+def exit_code(submissions: list, strict: bool) -> int:  # noqa: ANN001 - list[Submission]
+    if any(s.status in ("fail", "unreadable") for s in submissions):
+        return 1
+    if strict and any(s.counts()["unexplained_warnings"] for s in submissions):
+        return 1
+    return 0
+
+
+@app.command("check")
+def check(
+    paths: Annotated[list[str], typer.Argument(metavar="PATHS...", show_default=False,
+                                               help="报表文件、文件夹或通配符（如 收到/*.xlsx）")],
+    json_out: Annotated[Path | None, typer.Option("--json", metavar="FILE", help="写出 JSON 审核结果")] = None,
+    report: Annotated[Path | None, typer.Option("--report", metavar="FILE.xlsx", help="写出 Excel 审核报告")] = None,
+    annotate_dir: Annotated[Path | None, typer.Option(
+        "--annotate", metavar="DIR", help="把标注了问题单元格的副本写入此文件夹（原文件不改动）")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=0, help="并行进程数（0 = 自动）")] = 0,
+    strict: Annotated[bool, typer.Option("--strict", help="有未说明的警告时也以退出码 1 结束")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度和明细表，只显示统计")] = False,
+    problems_only: Annotated[bool, typer.Option("--problems-only", help="明细表只列出有问题的文件")] = False,
+) -> None:
+    """审核报回的自评表：逐个文件列出问题（表名!单元格 + 说明），可写出 JSON、Excel 报告和标注副本。"""
+    from selfeval_xl.pipeline import check_paths, expand_inputs
+    from selfeval_xl.report import (
+        AnnotateError,
+        annotate_batch,
+        counts_line,
+        print_report,
+        write_excel_report,
+        write_json,
+    )
+
+    out = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+
+    if report is not None and report.suffix.lower() != ".xlsx":
+        _fail_usage(err, [f"--report 的文件名应以 .xlsx 结尾：{report}"])
+    files, problems = expand_inputs(paths)
+    if problems:
+        _fail_usage(err, problems)
+    # Never check our own outputs (a report written into the inbox on a previous run).
+    own = {_key(p) for p in (json_out, report) if p is not None}
+    if annotate_dir is not None:
+        adir = _key(annotate_dir)
+        files = [f for f in files if not _key(f).startswith(adir + os.sep)]
+        clash = sorted({str(f.parent) for f in files if _key(f.parent) == adir})
+        if clash:
+            _fail_usage(err, [f"--annotate 的文件夹不能是报表所在的文件夹：{clash[0]}"])
+    files = [f for f in files if _key(f) not in own]
+    if not files:
+        _fail_usage(err, ["没有找到要审核的工作簿"])
+
+    checked_at = datetime.now().astimezone()
+    n = len(files)
+    subs = check_paths(files, workers=workers or _auto_workers(n), progress=not quiet)
+
+    if quiet:
+        out.print(counts_line(subs), style="bold")
+    else:
+        print_report(subs, out, only_problems=problems_only)
+
+    written: list[tuple[str, str]] = []
+    try:
+        if json_out is not None:
+            write_json(json_out, subs, version=__version__, checked_at=checked_at)
+            written.append(("JSON 审核结果", str(json_out)))
+        if report is not None:
+            write_excel_report(report, subs)
+            written.append(("Excel 审核报告", str(report)))
+        if annotate_dir is not None:
+            result = annotate_batch(subs, annotate_dir)
+            for note in result.notes:
+                out.print(f"  说明：{note}", markup=False)
+            written.append((f"标注副本 {len(result.written)} 份", str(annotate_dir)))
+    except AnnotateError as exc:
+        _fail_usage(err, [str(exc)])
+    except OSError as exc:
+        err.print(f"错误：无法写出结果文件（{exc.strerror or type(exc).__name__}：{exc.filename or ''}）",
+                  style="red", markup=False)
+        raise typer.Exit(2) from None
+    for what, where in written:
+        out.print(f"已写出{what}：{where}", markup=False)
+    raise typer.Exit(exit_code(subs, strict))

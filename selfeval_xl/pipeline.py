@@ -1,0 +1,233 @@
+"""The batch pipeline: which files to check, checking them (in parallel when asked), and the
+rules that need the whole batch (duplicate submissions).
+
+A user drops 150 (or 10,000) workbooks into a folder; every file must become a Submission, in
+input order, whatever is wrong with it, and memory must not grow with the raw workbooks: each
+worker turns a file into a small Submission and forgets the snapshot at once.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from selfeval_xl.model import codes
+from selfeval_xl.model.submission import Submission
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+_GLOB_CHARS = set("*?[")
+
+
+# ---------------------------------------------------------------------------------------------
+# One file
+
+
+def check_file(path: str | os.PathLike[str]) -> Submission:
+    """Read and check one file; never raises (a bug in reader or checker becomes a finding)."""
+    try:
+        from selfeval_xl.check import check_snapshot
+        from selfeval_xl.read import read_file
+
+        snapshot = read_file(path)
+        return check_snapshot(snapshot)
+    except Exception as exc:  # noqa: BLE001 - the batch must go on; the user sees a finding
+        return internal_error(path, exc)
+
+
+def internal_error(path: str | os.PathLike[str], exc: BaseException) -> Submission:
+    """An unreadable Submission naming the exception type, never a traceback."""
+    sub = Submission(file=str(path), readable=False)
+    try:
+        st = os.stat(path)
+        sub.size, sub.mtime = st.st_size, st.st_mtime
+        sub.sha256 = _sha256(path)
+    except OSError:
+        pass
+    detail = f"程序内部错误 {type(exc).__name__}，请将此文件反馈给开发人员"
+    sub.findings.append(codes.make("corrupt-file", detail=detail, args={"exception": type(exc).__name__}))
+    return sub
+
+
+def _sha256(path: str | os.PathLike[str]) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Which files
+
+
+def _is_candidate(p: Path) -> bool:
+    """A workbook by suffix, not an Office lock file (~$x.xlsx) and not hidden."""
+    name = p.name
+    return (p.suffix.lower() in WORKBOOK_SUFFIXES and not name.startswith("~$")
+            and not name.startswith(".") and p.is_file())
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Workbooks under `folder`, recursively, skipping hidden folders (.git, .Trash...)."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            p = Path(root) / name
+            if _is_candidate(p):
+                yield p
+
+
+def expand_inputs(args: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[str]]:
+    """Files, folders (recursively) and globs → sorted unique workbook paths, plus Chinese
+    problems for every argument that matches nothing (the CLI exits 2 on those).
+
+    A file named explicitly is taken whatever its suffix (a renamed PDF must be reported, not
+    skipped); folders and globs only yield workbook suffixes.
+    """
+    found: dict[str, Path] = {}
+    problems: list[str] = []
+
+    def add(p: Path) -> None:
+        try:
+            key = os.path.normcase(str(p.resolve()))
+        except OSError:
+            key = os.path.normcase(os.path.abspath(p))
+        found.setdefault(key, p)
+
+    for arg in args:
+        text = os.fspath(arg)
+        p = Path(text)
+        if p.is_file():
+            add(p)
+        elif p.is_dir():
+            hits = list(_walk(p))
+            if not hits:
+                problems.append(f"文件夹中没有工作簿（.xlsx/.xlsm/.xls/.ods）：{text}")
+            for h in hits:
+                add(h)
+        elif _GLOB_CHARS & set(text):
+            hits = []
+            for m in glob.glob(text, recursive=True):
+                mp = Path(m)
+                if mp.is_dir():
+                    hits.extend(_walk(mp))
+                elif _is_candidate(mp):
+                    hits.append(mp)
+            if not hits:
+                problems.append(f"没有与“{text}”匹配的工作簿")
+            for h in hits:
+                add(h)
+        else:
+            problems.append(f"找不到文件：{text}")
+    files = sorted(found.values(), key=lambda q: (str(q.parent), q.name))
+    return files, problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Many files
+
+
+def _chunksize(n: int, workers: int) -> int:
+    # Small chunks keep the progress bar honest and the load balanced; a few per worker and
+    # round-trip amortise the IPC.
+    return max(1, min(16, n // (workers * 8) or 1))
+
+
+def iter_check(paths: Sequence[str | os.PathLike[str]], workers: int = 1) -> Iterator[Submission]:
+    """Submissions in input order, streamed: at most a few chunks are in flight at once."""
+    items = [os.fspath(p) for p in paths]
+    if workers <= 1 or len(items) < 2:
+        for p in items:
+            yield check_file(p)
+        return
+    import multiprocessing
+
+    # spawn: the same behaviour on Windows (where the finance officers are) as here.
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(processes=min(workers, len(items))) as pool:
+        yield from pool.imap(check_file, items, chunksize=_chunksize(len(items), workers))
+
+
+def check_paths(paths: Sequence[str | os.PathLike[str]], workers: int = 1,
+                progress: bool = True) -> list[Submission]:
+    """Check every path (input order kept), then apply the batch rules."""
+    subs: list[Submission] = []
+    stream = iter_check(paths, workers)
+    if progress and len(paths) > 1 and _stderr_is_terminal():
+        subs.extend(_with_progress(stream, len(paths)))
+    else:
+        subs.extend(stream)
+    add_batch_findings(subs)
+    return subs
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _with_progress(stream: Iterable[Submission], total: int) -> Iterator[Submission]:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("审核中"), BarColumn(), MofNCompleteColumn(), TextColumn("已用"),
+               TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("check", total=total)
+        for sub in stream:
+            bar.advance(task)
+            yield sub
+
+
+# ---------------------------------------------------------------------------------------------
+# Batch rules
+
+
+def _report_date(sub: Submission) -> date | None:
+    v = sub.values.get("report.date")
+    if isinstance(v, datetime):
+        return v.date()
+    return v if isinstance(v, date) else None
+
+
+def _newness(sub: Submission) -> tuple[date, float]:
+    """Which of two submissions counts: the later report date, then the later file time."""
+    return (_report_date(sub) or date.min, sub.mtime)
+
+
+def add_batch_findings(subs: list[Submission]) -> None:
+    """`duplicate-submission` on every submission that shares 预算编码 + 年度 with another."""
+    groups: dict[tuple[str, int], list[Submission]] = {}
+    for sub in subs:
+        code, year = sub.dept_code, sub.year
+        if sub.readable and code and year is not None:
+            groups.setdefault((code.strip().lower(), year), []).append(sub)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        winner = max(group, key=_newness)  # ties: max keeps the first in input order
+        for sub in group:
+            others = [o.file for o in group if o is not sub]
+            if sub is winner:
+                which = "以本文件为准（报告日期或修改时间较新）。"
+            else:
+                which = f"以较新的 {winner.file} 为准，本文件不计入。"
+            sub.findings.append(codes.make(
+                "duplicate-submission", field="dept.code",
+                args={"others": "、".join(others), "counts": winner.file},
+                code=sub.dept_code, year=sub.year, other="、".join(others), which=which,
+            ))

@@ -1,0 +1,55 @@
+"""The JSON report, exactly data-model.md §4 (a public contract: scripts parse it).
+
+Entries are serialised one at a time into the temp file, so 10,000 submissions never exist as
+one big dict in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from selfeval_xl.model.submission import Submission
+from selfeval_xl.report._io import atomic_path
+from selfeval_xl.report.terminal import counts
+
+TOOL = "selfeval-xl"
+
+
+def _iso(checked_at: datetime | str) -> str:
+    if isinstance(checked_at, datetime):
+        if checked_at.tzinfo is None:
+            checked_at = checked_at.astimezone()
+        return checked_at.isoformat(timespec="seconds")
+    return str(checked_at)
+
+
+def _dumps(value: Any, indent: str) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + indent)
+
+
+def build_report(submissions: Sequence[Submission], *, version: str, checked_at: datetime | str) -> dict[str, Any]:
+    """The whole report as one dict (for callers that want it in memory)."""
+    return {"tool": TOOL, "version": version, "checked_at": _iso(checked_at),
+            "submissions": [s.to_json() for s in submissions], "counts": counts(submissions)}
+
+
+def write_json(path: str | os.PathLike[str], submissions: Sequence[Submission], *, version: str,
+               checked_at: datetime | str) -> None:
+    """Write data-model.md §4 to `path` (UTF-8, Chinese kept readable, atomic)."""
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as out:
+        out.write("{\n")
+        out.write(f'  "tool": {json.dumps(TOOL)},\n')
+        out.write(f'  "version": {json.dumps(version, ensure_ascii=False)},\n')
+        out.write(f'  "checked_at": {json.dumps(_iso(checked_at))},\n')
+        out.write('  "submissions": [')
+        for i, sub in enumerate(submissions):
+            out.write(",\n    " if i else "\n    ")
+            out.write(_dumps(sub.to_json(), "    "))
+        out.write("\n  ]" if submissions else "]")
+        out.write(f',\n  "counts": {json.dumps(counts(submissions))}\n')
+        out.write("}\n")
