@@ -1,0 +1,47 @@
+"""Where a frame landed on its sheet, and the small cell helpers shared by the summary writers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+HEADER_ROW = 2  # row 0 title, row 1 note, row 2 header, data from row 3
+FIRST = HEADER_ROW + 1
+
+
+class Exact:
+    """A Decimal cached formula result that XlsxWriter writes verbatim as `<v>123.45</v>`."""
+
+    def __init__(self, value: Decimal) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return format(self.value, "f")
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+    def __float__(self) -> float:  # XlsxWriter's chart data caches read the cell values as floats
+        return float(self.value)
+
+
+class Placed:
+    """Where a frame landed on its sheet: what charts and cross-sheet formulas refer to."""
+
+    def __init__(self, sheet: str, columns: list[str], n: int, total_row: int | None) -> None:
+        self.sheet, self.columns, self.n, self.total_row = sheet, columns, n, total_row
+
+    def col(self, name: str) -> int:
+        return self.columns.index(name)
+
+    def ref(self, name: str, absolute: bool = True) -> str:
+        """'Sheet'!$C$4:$C$99 over the data rows of one column."""
+        c = self.col(name)
+        first = xl_rowcol_to_cell(FIRST, c, absolute, absolute)
+        last = xl_rowcol_to_cell(FIRST + max(self.n, 1) - 1, c, absolute, absolute)
+        return f"{quote(self.sheet)}!{first}:{last}"
+
+
+def quote(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"

@@ -1,0 +1,149 @@
+"""The 汇总 workbook (XlsxWriter): 总览, one sheet per amount table, 绩效指标, 审核问题, 统计.
+
+Totals are SUMIFS formulas over the rows whose 计入汇总 is “是” (so a row left out stays visible
+and filterable in place), written with their exact Decimal results as cached values. Every text
+that came from a submission goes through write_string: a 部门名称 of `=1+1` stays text.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+from selfeval_xl.summary.atomic import replacing
+from selfeval_xl.summary.charts import write_statistics
+from selfeval_xl.summary.frame import BOOL, INT, MONEY, NUMBER, Collection, exclusion_note
+from selfeval_xl.summary.placed import FIRST, HEADER_ROW, Exact, Placed
+from selfeval_xl.summary.styles import Styles, text_width, value_width
+
+SHEETS = {"overview": "总览", "income": "收入", "expenditure": "支出和结余", "three_public": "三公经费",
+          "assets": "固定资产", "indicators": "绩效指标", "findings": "审核问题"}
+TOTALS = ("overview", "income", "expenditure", "three_public", "assets")
+WIDE_TEXT = {"说明", "文件", "绩效目标（年度指标值）", "完成情况（实际完成值）", "偏差原因", "三级指标"}
+
+
+def title_for(c: Collection) -> str:
+    years = c.years
+    if not years:
+        return "部门整体支出绩效自评汇总"
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}—{years[-1]}"
+    return f"{span}年度部门整体支出绩效自评汇总"
+
+
+def write_summary(path: str | os.PathLike[str], c: Collection) -> None:
+    """Write the summary workbook atomically (temp file in the same folder, then os.replace)."""
+    with replacing(path) as tmp:
+        _write(str(tmp), c)
+
+
+def _write(path: str, c: Collection) -> None:
+    wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_numbers": False,
+                                    "strings_to_urls": False, "nan_inf_to_errors": True})
+    wb.set_properties({"title": title_for(c), "author": "selfeval-xl", "comments": "由 selfeval-xl 生成"})
+    styles = Styles(wb)
+    title = title_for(c)
+    note = exclusion_note(c)
+    placed: dict[str, Placed] = {}
+    for name, sheet in SHEETS.items():
+        ws = wb.add_worksheet(sheet)
+        df = c.frame(name)
+        placed[name] = write_frame(ws, styles, df, c.kinds[name], sheet, f"{title}——{sheet}",
+                                   note if name in TOTALS else _count_note(name, df), totals=name in TOTALS)
+    write_statistics(wb, styles, c, placed, title)
+    wb.close()
+
+
+def _count_note(name: str, df: pd.DataFrame) -> str:
+    if name == "indicators":
+        return f"共 {len(df)} 条指标；“计入汇总”为“否”的行来自未计入合计的报送。"
+    return f"共 {len(df)} 条审核问题。"
+
+
+def _cell_role(kind: str) -> str:
+    return {MONEY: "money", NUMBER: "number", INT: "int", BOOL: "bool"}.get(kind, "text")
+
+
+def write_frame(ws: Worksheet, styles: Styles, df: pd.DataFrame, kinds: dict[str, str], sheet: str,
+                title: str, note: str, totals: bool) -> Placed:
+    """Title, note, bold frozen header with autofilter, the rows, and a SUMIFS 合计 row."""
+    columns = list(df.columns)
+    ncol, n = len(columns), len(df)
+    last_col = max(ncol - 1, 0)
+    ws.merge_range(0, 0, 0, last_col, title, styles.get("title")) if ncol > 1 else ws.write_string(0, 0, title, styles.get("title"))
+    ws.set_row(0, 24)
+    ws.write_string(1, 0, note, styles.get("note"))
+    ws.set_row(HEADER_ROW, 30)
+    for j, col in enumerate(columns):
+        ws.write_string(HEADER_ROW, j, col, styles.get("header"))
+
+    counted_col = columns.index("计入汇总") if "计入汇总" in columns else None
+    widths = [text_width(col) for col in columns]
+    kind_list = [kinds.get(col, "text") for col in columns]
+    wrap = [col in WIDE_TEXT for col in columns]
+    fmts = {(j, dim): styles.get(_cell_role(kind_list[j]), dim, wrap[j]) for j in range(ncol) for dim in (False, True)}
+    for r, row in enumerate(df.itertuples(index=False, name=None)):
+        x = FIRST + r
+        dim = counted_col is not None and not row[counted_col]
+        for j, v in enumerate(row):
+            kind = kind_list[j]
+            fmt = fmts[(j, dim)]
+            if v is None or (kind != BOOL and v is pd.NA):
+                ws.write_blank(x, j, None, fmt)
+            elif kind == BOOL:
+                ws.write_string(x, j, "是" if v else "否", fmt)
+            elif kind in (MONEY, NUMBER, INT) and isinstance(v, (Decimal, int)):
+                ws.write_number(x, j, v, fmt)
+            else:
+                ws.write_string(x, j, str(v), fmt)
+            w = value_width(v, kind)
+            if w > widths[j]:
+                widths[j] = w
+
+    total_row = None
+    if totals and n:
+        total_row = FIRST + n
+        _write_totals(ws, styles, df, columns, kind_list, counted_col, total_row)
+        ws.write_string(total_row + 1, 0, note, styles.get("note"))
+    for j, w in enumerate(widths):
+        cap = 42 if wrap[j] else 30
+        ws.set_column(j, j, min(max(w, 4), cap) + 2)
+    ws.freeze_panes(FIRST, 2 if ncol > 2 else 0)
+    if ncol:
+        ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(n, 1), last_col)
+    _print_setup(ws, sheet)
+    return Placed(sheet, columns, n, total_row)
+
+
+def _write_totals(ws: Worksheet, styles: Styles, df: pd.DataFrame, columns: list[str], kinds: list[str],
+                  counted_col: int | None, row: int) -> None:
+    counted = df["计入汇总"].tolist() if counted_col is not None else [True] * len(df)
+    ws.write_string(row, 0, f"合计（{sum(counted)} 份）", styles.get("total"))
+    crit = None
+    if counted_col is not None:
+        cl = xl_col_to_name(counted_col)
+        crit = f"${cl}${FIRST + 1}:${cl}${row}"
+    for j, col in enumerate(columns[1:], start=1):
+        if kinds[j] != MONEY:
+            ws.write_blank(row, j, None, styles.get("total"))
+            continue
+        cl = xl_col_to_name(j)
+        rng = f"{cl}{FIRST + 1}:{cl}{row}"
+        formula = f'=SUMIFS({rng},{crit},"是")' if crit else f"=SUM({rng})"
+        value = sum((v for v, ok in zip(df[col].tolist(), counted, strict=True)
+                     if ok and isinstance(v, Decimal)), Decimal(0))
+        ws.write_formula(row, j, formula, styles.get("total_money"), Exact(value))
+
+
+def _print_setup(ws: Worksheet, sheet: str) -> None:
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(HEADER_ROW)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_header(f"&C&\"宋体,Bold\"{sheet}")
+    ws.set_footer("&C第 &P 页，共 &N 页")
