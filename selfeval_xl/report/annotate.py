@@ -105,11 +105,26 @@ def _target(out: Path, name: str, used: set[str], sources: set[str]) -> Path:
     base = safe_name(name)
     stem, _, suffix = base.rpartition(".")
     candidate, n = base, 1
-    while candidate.lower() in used or _key(out / candidate) in sources:
+    while (candidate.lower() in used or _key(out / candidate) in sources
+           or ((out / candidate).exists() and not _is_annotated_copy(out / candidate))):
         n += 1
         candidate = f"{stem}（{n}）.{suffix}"
     used.add(candidate.lower())
     return out / candidate
+
+
+def _is_annotated_copy(path: Path) -> bool:
+    """A copy from an earlier run (replaced on a re-run), not someone's workbook (kept)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("xl/workbook.xml")
+            if info.file_size > 1 << 20:
+                return False
+            return f'name="{SHEET}"'.encode() in z.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
 
 
 def _write_copy(src: Path, target: Path, sub: Submission) -> None:
@@ -165,8 +180,9 @@ def _mark_cells(wb, sub: Submission) -> None:  # noqa: ANN001
 def _text(ws, row: int, col: int, value: object):  # noqa: ANN001, ANN202
     """A string cell even when the text starts with '=' (no formula injection)."""
     cell = ws.cell(row, col)
-    cell.value = "" if value is None else str(value)
-    cell.data_type = "s"
+    if value is not None and value != "":
+        cell.value = str(value)
+        cell.data_type = "s"
     return cell
 
 
