@@ -79,10 +79,10 @@ def check(
     own = {_key(p) for p in (json_out, report) if p is not None}
     if annotate_dir is not None:
         adir = _key(annotate_dir)
-        files = [f for f in files if not _key(f).startswith(adir + os.sep)]
         clash = sorted({str(f.parent) for f in files if _key(f.parent) == adir})
         if clash:
             _fail_usage(err, [f"--annotate 的文件夹不能是报表所在的文件夹：{clash[0]}"])
+        files = [f for f in files if not _key(f).startswith(adir + os.sep)]  # earlier copies
     files = [f for f in files if _key(f) not in own]
     if not files:
         _fail_usage(err, ["没有找到要审核的工作簿"])

@@ -1,0 +1,109 @@
+"""The batch pipeline: which files, internal errors as findings, duplicate submissions."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from report_samples import sub, unreadable
+
+from selfeval_xl import pipeline
+from selfeval_xl.pipeline import add_batch_findings, check_file, expand_inputs
+
+
+def _touch(p: Path, data: bytes = b"x") -> Path:
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(data)
+    return p
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    box = tmp_path / "收到"
+    for name in ("b.xlsx", "a.XLSX", "c.xlsm", "d.xls", "e.ods", "sub/f.xlsx", "~$a.xlsx", ".hidden.xlsx",
+                 "notes.txt", "report.pdf", ".git/g.xlsx"):
+        _touch(box / name)
+    return box
+
+
+def test_folder_is_walked_recursively_skipping_lock_and_hidden_files(inbox: Path) -> None:
+    files, problems = expand_inputs([str(inbox)])
+    assert problems == []
+    rel = [f.relative_to(inbox).as_posix() for f in files]
+    assert rel == ["a.XLSX", "b.xlsx", "c.xlsm", "d.xls", "e.ods", "sub/f.xlsx"]
+
+
+def test_files_globs_dedup_and_problems(inbox: Path, tmp_path: Path) -> None:
+    files, problems = expand_inputs([str(inbox / "b.xlsx"), str(inbox / "*.xls*"), str(inbox / "report.pdf"),
+                                     str(inbox), str(tmp_path / "无此文件.xlsx"), str(tmp_path / "*.none")])
+    names = [f.name for f in files]
+    assert names.count("b.xlsx") == 1  # named, globbed and walked: once
+    assert "report.pdf" in names  # a file named explicitly is checked whatever its suffix
+    assert "~$a.xlsx" not in names and ".hidden.xlsx" not in names
+    assert problems == [f"找不到文件：{tmp_path / '无此文件.xlsx'}", f"没有与“{tmp_path / '*.none'}”匹配的工作簿"]
+
+
+def test_empty_folder_is_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "空").mkdir()
+    _touch(tmp_path / "空" / "readme.txt")
+    files, problems = expand_inputs([str(tmp_path / "空")])
+    assert files == [] and len(problems) == 1 and "没有工作簿" in problems[0]
+
+
+def test_relative_paths_stay_as_given(inbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(inbox.parent)
+    files, _ = expand_inputs(["收到"])
+    assert files[0] == Path("收到/a.XLSX")
+
+
+def test_internal_error_becomes_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import selfeval_xl.check as check
+    import selfeval_xl.read as read
+
+    def boom(snapshot):
+        raise ZeroDivisionError("secret internals")
+
+    monkeypatch.setattr(read, "read_file", lambda path: path, raising=False)
+    monkeypatch.setattr(check, "check_snapshot", boom, raising=False)
+    f = _touch(tmp_path / "x.xlsx", b"abc")
+    s = check_file(f)
+    assert not s.readable and s.status == "unreadable"
+    assert [x.code for x in s.findings] == ["corrupt-file"]
+    msg = s.findings[0].message
+    assert "内部错误" in msg and "ZeroDivisionError" in msg and "secret" not in msg and "Traceback" not in msg
+    assert s.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" and s.size == 3
+
+
+def _dup_codes(s) -> list:
+    return [f for f in s.findings if f.code == "duplicate-submission"]
+
+
+def test_duplicate_submission_names_the_other_and_the_one_that_counts() -> None:
+    old = sub("a.xlsx", **{"report.date": date(2022, 3, 1)})
+    new = sub("b.xlsx", **{"report.date": date(2022, 4, 1)})
+    other_year = sub("c.xlsx", year=2020)
+    other_code = sub("d.xlsx", code="906099")
+    batch = [old, new, other_year, other_code, unreadable("e.xlsx")]
+    add_batch_findings(batch)
+    assert [len(_dup_codes(s)) for s in batch] == [1, 1, 0, 0, 0]
+    m_old, m_new = _dup_codes(old)[0].message, _dup_codes(new)[0].message
+    assert "b.xlsx" in m_old and "以较新的 b.xlsx 为准" in m_old
+    assert "a.xlsx" in m_new and "以本文件为准" in m_new
+    assert old.status == "warn"
+
+
+def test_duplicate_tie_on_date_goes_by_file_time() -> None:
+    a, b = sub("a.xlsx"), sub("b.xlsx")
+    a.mtime, b.mtime = 200.0, 100.0
+    add_batch_findings([a, b])
+    assert "以本文件为准" in _dup_codes(a)[0].message and "以较新的 a.xlsx" in _dup_codes(b)[0].message
+
+
+def test_check_paths_keeps_input_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "check_file", lambda p: sub(os.fspath(p), code=Path(p).stem))
+    paths = [tmp_path / f"{n}.xlsx" for n in ("z", "a", "m")]
+    subs = pipeline.check_paths(paths, workers=1, progress=True)
+    assert [s.file for s in subs] == [str(p) for p in paths]
+    assert all(not _dup_codes(s) for s in subs)
