@@ -1,1 +1,256 @@
-"""`selfeval-xl collect` (to be implemented)."""
+"""`selfeval-xl collect`, `status` and `verify`: the collection ledger on the command line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from selfeval_xl.cli import app
+from selfeval_xl.ledger import DEFAULT_ARCHIVE, LedgerError
+from selfeval_xl.ledger.collect import (
+    CHANGED,
+    KNOWN,
+    NEW,
+    REPEATED,
+    UNREADABLE_SOURCE,
+    CollectItem,
+    CollectReport,
+)
+from selfeval_xl.ledger.status import FAILED, MISSING, PASSED, UNEXPLAINED, StatusReport
+from selfeval_xl.model.money import fmt
+
+STATUS_ZH = {"pass": "通过", "warn": "待说明", "fail": "未通过", "unreadable": "无法读取"}
+STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "red", "unreadable": "red"}
+STATE_STYLE = {MISSING: "red", FAILED: "red", UNEXPLAINED: "yellow", PASSED: "green"}
+MAX_ROWS = 200
+
+ArchiveOpt = Annotated[Path, typer.Option("--archive", "-a", metavar="DIR", help="报送库文件夹（默认 ./selfeval-archive/）")]
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _fail(msg: str, code: int = 2) -> None:
+    Console(stderr=True, highlight=False).print(f"[red]{msg}[/red]", markup=True)
+    raise typer.Exit(code)
+
+
+# ---- collect ------------------------------------------------------------------------------------
+
+@app.command("collect")
+def collect_cmd(
+    inputs: Annotated[list[str], typer.Argument(metavar="INPUTS...", show_default=False,
+                                                help="报送的工作簿、文件夹或通配符（可多个）")],
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=0, max=64, help="并行审核的进程数（0 = 自动）")] = 0,
+) -> None:
+    """收件登记：审核新收到的工作簿，原样存入报送库并登记；已登记过的文件自动跳过。"""
+    from selfeval_xl.ledger import collect
+    from selfeval_xl.pipeline import expand_inputs
+
+    paths, problems = expand_inputs(inputs)
+    if problems:
+        for p in problems:
+            Console(stderr=True, highlight=False).print(p, markup=False)
+        _fail("输入有误，未登记任何文件。")
+    try:
+        with _progress(len(paths)) as tick:
+            rep = collect(paths, archive, workers=workers or _auto_workers(len(paths)), on_item=tick)
+    except LedgerError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"无法使用报送库 {archive}：{exc.strerror or exc}")
+    _print_collect(rep)
+
+
+def _auto_workers(n: int) -> int:
+    """Parallel only where it pays (as `check` decides): a process start costs a dozen files."""
+    return 1 if n < 24 else max(1, min(os.cpu_count() or 1, 8))
+
+
+class _progress:
+    """A rich progress bar on a terminal (stderr); a no-op callback otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):  # noqa: ANN204
+        if self.total > 1 and sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("收件登记"), BarColumn(), MofNCompleteColumn(), TextColumn("剩余"),
+                                TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self.bar.start()
+            task = self.bar.add_task("collect", total=self.total)
+            return lambda _item: self.bar.advance(task)
+        return lambda _item: None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _note(it: CollectItem) -> str:
+    if it.state == NEW and it.replaced:
+        return "替代旧版本：" + "、".join(it.replaced)
+    if it.state == NEW and it.superseded_by:
+        return f"已被 {it.superseded_by} 替代"
+    return it.message
+
+
+def _print_collect(rep: CollectReport) -> None:
+    con = _console()
+    for line in rep.repaired:
+        con.print(f"[yellow]修复：[/yellow]{line}")
+    rows = rep.items
+    if len(rows) > MAX_ROWS:  # thousands of rows help nobody: show what is new or went wrong
+        rows = [i for i in rows if i.state not in (KNOWN, REPEATED)]
+    t = Table(title=f"收件登记（报送库 {rep.archive}）", show_lines=False)
+    for col in ("文件", "结果", "审核", "预算编码", "部门名称", "年度", "错误", "警告", "说明"):
+        t.add_column(col, overflow="fold")
+    for it in rows[:MAX_ROWS]:
+        state_style = {NEW: "green", KNOWN: "dim", REPEATED: "dim", CHANGED: "red", UNREADABLE_SOURCE: "red"}[it.state]
+        status = STATUS_ZH.get(it.status or "", "")
+        t.add_row(it.name, f"[{state_style}]{it.state_zh}[/]",
+                  f"[{STATUS_STYLE.get(it.status or '', 'white')}]{status}[/]" if status else "",
+                  _esc(it.dept_code or ""), _esc(it.dept_name or ""), str(it.year or ""),
+                  str(it.errors) if it.state == NEW else "", str(it.warnings) if it.state == NEW else "",
+                  _esc(_note(it)))
+    if rows:
+        con.print(t)
+    if len(rows) > MAX_ROWS or len(rows) < len(rep.items):
+        con.print(f"（表中只列出 {min(len(rows), MAX_ROWS)} 行；已登记跳过的文件未逐一列出）")
+    con.print(rep.summary_zh(), markup=False)
+
+
+def _esc(s: str) -> str:
+    from rich.markup import escape
+
+    return escape(s)
+
+
+# ---- status -------------------------------------------------------------------------------------
+
+@app.command("status")
+def status_cmd(
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    roster: Annotated[Path | None, typer.Option("--roster", "-r", metavar="FILE",
+                                                help="部门名单（.xlsx/.csv，含预算编码、部门名称、联系人）")] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", help="年度（默认：报送库中最新的年度）")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE.xlsx",
+                                                help="另存为 Excel 报送情况表")] = None,
+) -> None:
+    """报送情况：按名单列出每个部门 未提交 / 未通过 / 待说明 / 已通过，并列出催报名单。"""
+    from selfeval_xl.ledger import status
+    from selfeval_xl.roster import RosterError
+
+    if output is not None and output.suffix.lower() != ".xlsx":
+        _fail(f"输出文件须为 .xlsx：{output}")
+    try:
+        rep = status(archive, roster=roster, year=year)
+    except (LedgerError, RosterError) as exc:
+        _fail(str(exc))
+    _print_status(rep)
+    if output is not None:
+        from selfeval_xl.ledger.status_xlsx import write_status_xlsx
+
+        try:
+            write_status_xlsx(output, rep)
+        except OSError as exc:
+            _fail(f"无法写入 {output}：{exc.strerror or exc}")
+        _console().print(f"报送情况表已保存：{output}", markup=False)
+
+
+def _money(v: Decimal | None) -> str:
+    return fmt(v) if v is not None else "—"
+
+
+def _print_status(rep: StatusReport) -> None:
+    con = _console()
+    for p in rep.problems:
+        con.print(f"[yellow]名单：[/yellow]{_esc(p)}")
+    if rep.year is None:
+        con.print(f"报送库 {rep.archive} 中还没有可识别年度的报送；可用 --year 指定年度。", markup=False)
+        if not rep.rows:
+            return
+    title = f"{rep.year} 年度报送情况" + (f"（名单：{rep.roster}）" if rep.roster else "（报送库中的全部部门）")
+    counts = rep.counts()
+    con.print(f"[bold]{_esc(title)}[/bold]  部门 {len(rep.rows)} 个：" + "，".join(
+        f"[{STATE_STYLE[s]}]{s} {n}[/]" for s, n in counts.items()))
+    chase = rep.chase() if rep.roster else [r for r in rep.rows if r.to_chase]
+    if chase:
+        t = Table(title="催报名单（未提交、未通过、待说明）")
+        for col in ("预算编码", "部门名称", "状态", "联系人", "最后收到", "错误", "待说明", "文件"):
+            t.add_column(col, overflow="fold")
+        for d in chase:
+            t.add_row(_esc(d.code), _esc(d.name), f"[{STATE_STYLE[d.state]}]{d.state}[/]", _esc(d.contact or ""),
+                      d.received_at, str(d.errors) if d.versions else "", str(d.warnings) if d.versions else "",
+                      _esc(d.file))
+        con.print(t)
+    else:
+        con.print("[green]全部已通过，无需催报。[/green]")
+    filed = [d for d in rep.rows if d.versions]
+    if filed:
+        t = Table(title="主要数据与上年对比（万元）")
+        for col in ("预算编码", "部门名称", "收入合计 本年", "上年", "支出合计 本年", "上年", "三公经费 本年", "上年"):
+            t.add_column(col, overflow="fold", justify="right" if "年" in col else "left")
+        for d in filed[:MAX_ROWS]:
+            cells = []
+            for key in ("income.total", "expenditure.total", "three_public.total"):
+                cells += [_money(d.this_year.get(key)), _money(d.last_year.get(key)) if d.last_year else "—"]
+            if d.growth is not None:
+                cells[4] = f"[yellow]{cells[4]}（+{fmt(d.growth)}）[/]"
+            t.add_row(_esc(d.code), _esc(d.name), *cells)
+        con.print(t)
+    if rep.off_roster:
+        t = Table(title="名单外的报送（预算编码不在名单中）")
+        for col in ("预算编码", "部门名称", "状态", "最后收到", "文件"):
+            t.add_column(col, overflow="fold")
+        for d in rep.off_roster:
+            t.add_row(_esc(d.code), _esc(d.name), f"[{STATE_STYLE[d.state]}]{d.state}[/]", d.received_at, _esc(d.file))
+        con.print(t)
+    if rep.unidentified:
+        con.print(f"[yellow]另有 {len(rep.unidentified)} 份报送无法识别预算编码或年度（无法读取或未填写）：[/yellow]")
+        for received, name, st in rep.unidentified[:MAX_ROWS]:
+            con.print(f"  {received}  {_esc(name)}  {STATUS_ZH.get(st, st)}")
+
+
+# ---- verify -------------------------------------------------------------------------------------
+
+@app.command("verify")
+def verify_cmd(
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    repair: Annotated[bool, typer.Option("--repair/--no-repair", help="补登或清理中断的收件（默认补登）")] = True,
+) -> None:
+    """核验报送库：重新计算每个存档文件的校验值，与登记库核对；有问题时退出码为 1。"""
+    from selfeval_xl.ledger import verify
+
+    try:
+        rep = verify(archive, repair=repair)
+    except LedgerError as exc:
+        _fail(str(exc))
+    con = _console()
+    for line in rep.repaired:
+        con.print(f"[yellow]修复：[/yellow]{_esc(line)}")
+    sections = (("内容与登记不符（文件被改动）", rep.mismatched), ("登记了但文件缺失", rep.missing),
+                ("登记库中没有记录的文件", rep.unknown), ("遗留的临时文件", rep.temps),
+                ("中断未完成的收件", rep.unfinished))
+    for label, items in sections:
+        if items:
+            con.print(f"[red]{label}：{len(items)} 个[/red]")
+            for x in items[:MAX_ROWS]:
+                con.print(f"  {_esc(x)}")
+    if rep.ok:
+        con.print(f"[green]报送库完好：{rep.checked} 个文件全部与登记一致。[/green]")
+    else:
+        con.print(f"[red]报送库有问题：已核验 {rep.checked} 个登记文件。[/red]")
+        raise typer.Exit(1)

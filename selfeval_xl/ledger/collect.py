@@ -1,0 +1,234 @@
+"""`collect`: archive and record new submissions (hash first, check each new file once).
+
+Order per chunk of new files, so that a crash at any point leaves the archive consistent:
+  1. journal them in `intake` (committed);
+  2. copy each into objects/ (temp file, fsync, os.replace; hash while copying);
+  3. one transaction records submissions, values, findings, supersedes older ones and deletes
+     the intake rows.
+A process killed between 1 and 3 leaves intake rows, whole objects and temp files, all
+owned by a dead pid: `repair` (run by the next collect and by verify) finishes or removes them.
+Two processes may collect the same file at once: the object rename is idempotent and
+sha256 is UNIQUE, so exactly one records it; the other reports it as already recorded.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from selfeval_xl.ledger import records, store
+from selfeval_xl.ledger.records import Entry, transaction
+from selfeval_xl.ledger.schema import connect
+from selfeval_xl.ledger.store import Archive
+from selfeval_xl.model.submission import Submission
+
+CHUNK = 200
+# A batch-level finding of `check`: in the ledger the newer submission supersedes the older,
+# so a duplicate warning would make the current one 待说明 for nothing the department can fix.
+BATCH_ONLY_CODES = {"duplicate-submission"}
+
+NEW, KNOWN, REPEATED, CHANGED, UNREADABLE_SOURCE = "new", "known", "repeated", "changed", "io-error"
+STATE_ZH = {NEW: "新登记", KNOWN: "已登记，跳过", REPEATED: "本次重复，跳过", CHANGED: "读取期间被改动，未登记",
+            UNREADABLE_SOURCE: "无法读取，未登记"}
+
+
+@dataclass
+class CollectItem:
+    """What happened to one input file."""
+
+    path: str
+    name: str
+    state: str
+    sha256: str = ""
+    status: str | None = None          # pass | warn | fail | unreadable (new ones)
+    dept_code: str | None = None
+    dept_name: str | None = None
+    year: int | None = None
+    errors: int = 0
+    warnings: int = 0
+    current: bool = False               # new and current after this run
+    replaced: list[str] = field(default_factory=list)  # names of submissions it superseded
+    superseded_by: str | None = None    # new but older than another one of the same run/ledger
+    message: str = ""
+
+    @property
+    def state_zh(self) -> str:
+        return STATE_ZH[self.state]
+
+
+@dataclass
+class CollectReport:
+    archive: Path
+    items: list[CollectItem]
+    repaired: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, *states: str) -> int:
+        return sum(1 for i in self.items if i.state in states)
+
+    @property
+    def new(self) -> int:
+        return self.count(NEW)
+
+    @property
+    def skipped(self) -> int:
+        return self.count(KNOWN, REPEATED)
+
+    @property
+    def failed(self) -> int:
+        return self.count(CHANGED, UNREADABLE_SOURCE)
+
+    @property
+    def superseded(self) -> int:
+        """Older submissions that this run replaced (in the ledger or within the run)."""
+        return sum(len(i.replaced) for i in self.items)
+
+    def summary_zh(self) -> str:
+        s = (f"共 {len(self.items)} 个文件：新登记 {self.new} 个，已登记跳过 {self.skipped} 个，"
+             f"替代旧版本 {self.superseded} 个")
+        if self.failed:
+            s += f"，未能登记 {self.failed} 个"
+        return s + f"（用时 {self.seconds:.1f} 秒）。"
+
+
+Checker = Callable[[Sequence[str], int], Iterator[Submission]]
+
+
+def _default_checker(paths: Sequence[str], workers: int) -> Iterator[Submission]:
+    from selfeval_xl.pipeline import iter_check
+
+    return iter_check(paths, workers)
+
+
+def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[str] = store.DEFAULT_ARCHIVE,
+            workers: int = 1, progress: bool = False, *, checker: Checker | None = None,
+            on_item: Callable[[CollectItem], None] | None = None) -> CollectReport:
+    """Archive and record every new file of `paths`; known files (same sha256) are skipped unread.
+
+    `on_item` is called once per input file as soon as its fate is known (for progress)."""
+    started = time.perf_counter()
+    arc = Archive(Path(archive))
+    arc.create()
+    conn = connect(arc.ledger)
+    try:
+        from selfeval_xl.ledger.repair import repair
+
+        repaired = repair(conn, arc)
+        items, todo = _triage(conn, [os.fspath(p) for p in paths])
+        tick = on_item or (lambda _i: None)
+        for it in items:
+            if it.state != NEW:
+                tick(it)
+        received_at = records.now_utc()
+        check = checker or _default_checker
+        buffer: list[tuple[CollectItem, Submission]] = []
+        for it, sub in zip(todo, check([t.path for t in todo], workers), strict=True):
+            buffer.append((it, sub))
+            if len(buffer) >= CHUNK:
+                _store_chunk(conn, arc, buffer, received_at, tick)
+                buffer = []
+        if buffer:
+            _store_chunk(conn, arc, buffer, received_at, tick)
+        _describe_supersedes(conn, [i for i in items if i.state == NEW])
+    finally:
+        conn.close()
+    return CollectReport(arc.root, items, repaired, time.perf_counter() - started)
+
+
+def _triage(conn: sqlite3.Connection, paths: list[str]) -> tuple[list[CollectItem], list[CollectItem]]:
+    """Hash every input; items in input order, and the new ones to check (first copy of each hash)."""
+    items: list[CollectItem] = []
+    for p in paths:
+        it = CollectItem(path=p, name=Path(p).name, state=NEW)
+        try:
+            it.sha256, _size = store.hash_file(Path(p))
+        except OSError as exc:
+            it.state, it.message = UNREADABLE_SOURCE, f"无法读取文件：{exc.strerror or exc}"
+        items.append(it)
+    known = records.known_hashes(conn, [i.sha256 for i in items if i.sha256])
+    seen: set[str] = set()
+    todo: list[CollectItem] = []
+    for it in items:
+        if it.state != NEW:
+            continue
+        if it.sha256 in known:
+            it.state = KNOWN
+        elif it.sha256 in seen:
+            it.state = REPEATED
+        else:
+            seen.add(it.sha256)
+            todo.append(it)
+    return items, todo
+
+
+def _store_chunk(conn: sqlite3.Connection, arc: Archive, chunk: list[tuple[CollectItem, Submission]],
+                 received_at: str, tick: Callable[[CollectItem], None]) -> None:
+    entries: list[tuple[CollectItem, Entry]] = []
+    for it, sub in chunk:
+        if sub.sha256 and sub.sha256 != it.sha256:
+            it.state, it.message = CHANGED, "文件在登记过程中被改动，请待其保存完毕后重新收件。"
+            continue
+        sub = replace(sub, findings=[f for f in sub.findings if f.code not in BATCH_ONLY_CODES])
+        try:
+            st = os.stat(it.path)
+            size, mtime = st.st_size, st.st_mtime
+        except OSError:
+            size, mtime = sub.size, sub.mtime
+        entries.append((it, Entry(it.sha256, store.object_name(it.sha256, it.name), it.name,
+                                  os.path.abspath(it.path), size, mtime or sub.mtime, sub)))
+    with transaction(conn):
+        intake_ids = [conn.execute(
+            "INSERT INTO intake (sha256, object, original_name, source_path, mtime, received_at, pid, host)"
+            " VALUES (?,?,?,?,?,?,?,?)", (e.sha256, e.object, e.original_name, e.source_path, e.mtime, received_at,
+                                          os.getpid(), store.HOST)).lastrowid for _it, e in entries]
+    stored: list[tuple[CollectItem, Entry]] = []
+    dirs: set[Path] = set()
+    for it, e in entries:
+        try:
+            store.store(arc, Path(it.path), it.sha256, e.object, sync_dir=False)
+        except store.ChangedWhileReading:
+            it.state, it.message = CHANGED, "文件在登记过程中被改动，请待其保存完毕后重新收件。"
+            continue
+        except OSError as exc:
+            it.state, it.message = UNREADABLE_SOURCE, f"无法存入报送库：{exc.strerror or exc}"
+            continue
+        dirs.add(arc.path_of(e.object).parent)
+        stored.append((it, e))
+    for d in sorted(dirs):
+        store.fsync_dir(d)
+    with transaction(conn):
+        ids = records.insert(conn, [e for _it, e in stored], received_at)
+        conn.executemany("DELETE FROM intake WHERE id = ?", [(i,) for i in intake_ids])
+    for it, e in stored:
+        s = e.submission
+        if ids.get(e.sha256) is None:  # another process recorded it first
+            it.state = KNOWN
+        else:
+            c = s.counts()
+            it.status, it.errors, it.warnings = s.status, c["errors"], c["warnings"]
+            it.dept_code, it.dept_name, it.year = records.norm_code(s.dept_code), s.dept_name, s.year
+    for it, _sub in chunk:
+        tick(it)
+
+
+def _describe_supersedes(conn: sqlite3.Connection, new_items: list[CollectItem]) -> None:
+    """After the run: which new items are current, which older ones each replaced."""
+    by_sha = {i.sha256: i for i in new_items}
+    shas = list(by_sha)
+    for part in records.chunks(shas):
+        q = (f"SELECT s.sha256, s.is_current, n.original_name FROM submissions s LEFT JOIN submissions n"
+             f" ON n.id = s.superseded_by WHERE s.sha256 IN ({','.join('?' * len(part))})")
+        for sha, cur, newer in conn.execute(q, part):
+            it = by_sha[sha]
+            it.current = bool(cur)
+            it.superseded_by = None if cur else newer
+    current = [i for i in new_items if i.current and i.dept_code and i.year is not None]
+    for it in current:
+        rows = conn.execute(
+            "SELECT s.original_name FROM submissions s JOIN submissions n ON n.id = s.superseded_by"
+            " WHERE n.sha256 = ? ORDER BY s.id", (it.sha256,)).fetchall()
+        it.replaced = [r[0] for r in rows]

@@ -1,0 +1,209 @@
+"""Writing submissions into the ledger and reading them back as Submission objects.
+
+"Newer" is defined here and only here: a later collect run (received_at) wins; within one
+run, the later 报告日期 (report.date), then the later file modification time, then the
+later insertion. The newest submission of a (dept_code, year) is current; the others point
+to it through superseded_by.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from selfeval_xl.ledger.codec import (
+    decode,
+    decode_tables,
+    encode,
+    encode_tables,
+    finding_from_row,
+    finding_row,
+)
+from selfeval_xl.model.submission import Submission
+
+NEWEST_FIRST = "received_at DESC, report_date DESC, mtime DESC, id DESC"
+IN_CHUNK = 500  # stay far below SQLite's bound-parameter limit
+
+
+@dataclass
+class Entry:
+    """One file to record: where it came from, where it is archived, what the checker found."""
+
+    sha256: str
+    object: str
+    original_name: str
+    source_path: str
+    size: int
+    mtime: float
+    submission: Submission
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def norm_code(v: object) -> str | None:
+    s = str(v).strip() if v is not None else ""
+    return s or None
+
+
+def report_date_of(sub: Submission) -> str | None:
+    v = sub.values.get("report.date")
+    if isinstance(v, datetime):
+        return v.date().isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    return None
+
+
+def chunks(seq: Sequence[Any], n: int = IN_CHUNK) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
+
+
+def known_hashes(conn: sqlite3.Connection, hashes: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for part in chunks(list(hashes)):
+        q = f"SELECT sha256 FROM submissions WHERE sha256 IN ({','.join('?' * len(part))})"
+        found.update(r[0] for r in conn.execute(q, part))
+    return found
+
+
+def insert(conn: sqlite3.Connection, entries: Sequence[Entry], received_at: str) -> dict[str, int | None]:
+    """Insert entries (caller holds a write transaction); sha256 → new id, or None if already there."""
+    result: dict[str, int | None] = {}
+    values_rows: list[tuple[Any, ...]] = []
+    finding_rows: list[tuple[Any, ...]] = []
+    for e in entries:
+        s = e.submission
+        c = s.counts()
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO submissions (sha256, object, original_name, source_path, size, mtime, received_at,"
+            " format, readable, template_id, template_version, units, dept_code, dept_name, year, report_date,"
+            " status, errors, warnings, unexplained, is_current, tables_json)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?)",
+            (e.sha256, e.object, e.original_name, e.source_path, e.size, e.mtime, received_at, s.format,
+             1 if s.readable else 0, s.template_id, s.template_version, s.units, norm_code(s.dept_code),
+             s.dept_name, s.year, report_date_of(s), s.status, c["errors"], c["warnings"],
+             c["unexplained_warnings"], encode_tables(s.tables)))
+        if cur.rowcount != 1:
+            result[e.sha256] = None
+            continue
+        sid = int(cur.lastrowid or 0)
+        result[e.sha256] = sid
+        for k, v in s.values.items():
+            kind, text = encode(v)
+            values_rows.append((sid, k, kind, text))
+        for i, f in enumerate(s.findings):
+            finding_rows.append(finding_row(sid, i, f))
+    conn.executemany("INSERT INTO field_values (submission_id, key, kind, value) VALUES (?,?,?,?)", values_rows)
+    conn.executemany("INSERT INTO findings (submission_id, seq, code, rule, severity, sheet, cell, field, message,"
+                     " args, explained) VALUES (?,?,?,?,?,?,?,?,?,?,?)", finding_rows)
+    keys = {(norm_code(e.submission.dept_code), e.submission.year) for e in entries if result.get(e.sha256)}
+    refresh_current(conn, keys)
+    return result
+
+
+def refresh_current(conn: sqlite3.Connection, keys: Iterable[tuple[str | None, int | None]]) -> None:
+    """Make the newest submission of each (dept_code, year) current and the rest superseded by it."""
+    for code, year in keys:
+        if code is None or year is None:
+            continue
+        top = conn.execute(f"SELECT id FROM submissions WHERE dept_code = ? AND year = ? ORDER BY {NEWEST_FIRST} LIMIT 1",
+                           (code, year)).fetchone()
+        if top is None:
+            continue
+        conn.execute("UPDATE submissions SET is_current = 0, superseded_by = ? WHERE dept_code = ? AND year = ? AND id != ?"
+                     " AND (is_current != 0 OR superseded_by IS NOT ?)", (top[0], code, year, top[0], top[0]))
+        conn.execute("UPDATE submissions SET is_current = 1, superseded_by = NULL WHERE id = ?", (top[0],))
+
+
+def transaction(conn: sqlite3.Connection) -> _Tx:
+    return _Tx(conn)
+
+
+class _Tx:
+    """BEGIN IMMEDIATE … COMMIT (ROLLBACK on any exception): writers queue on the busy timeout."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
+
+
+SUB_COLUMNS = ("id, sha256, object, original_name, source_path, size, mtime, received_at, format, readable, template_id,"
+               " template_version, units, dept_code, dept_name, year, report_date, status, errors, warnings,"
+               " unexplained, is_current, superseded_by, tables_json")
+
+
+@dataclass
+class Row:
+    """A submissions row (the ledger's own facts about one archived file)."""
+
+    id: int
+    sha256: str
+    object: str
+    original_name: str
+    source_path: str
+    size: int
+    mtime: float
+    received_at: str
+    format: str
+    readable: bool
+    template_id: str | None
+    template_version: str | None
+    units: int
+    dept_code: str | None
+    dept_name: str | None
+    year: int | None
+    report_date: str | None
+    status: str
+    errors: int
+    warnings: int
+    unexplained: int
+    is_current: bool
+    superseded_by: int | None
+    tables_json: str
+
+    @staticmethod
+    def of(t: tuple[Any, ...]) -> Row:
+        r = Row(*t)
+        r.readable = bool(r.readable)
+        r.is_current = bool(r.is_current)
+        return r
+
+
+def select_rows(conn: sqlite3.Connection, where: str = "1", params: Sequence[Any] = ()) -> list[Row]:
+    return [Row.of(t) for t in conn.execute(f"SELECT {SUB_COLUMNS} FROM submissions WHERE {where} ORDER BY id", params)]
+
+
+def rebuild(conn: sqlite3.Connection, rows: Sequence[Row]) -> list[Submission]:
+    """Full Submissions (values, tables, findings as recorded) for rows, without reading files."""
+    values: dict[int, dict[str, Any]] = {r.id: {} for r in rows}
+    findings: dict[int, list[Any]] = {r.id: [] for r in rows}
+    ids = [r.id for r in rows]
+    for part in chunks(ids):
+        marks = ",".join("?" * len(part))
+        for sid, key, kind, text in conn.execute(
+                f"SELECT submission_id, key, kind, value FROM field_values WHERE submission_id IN ({marks})", part):
+            values[sid][key] = decode(kind, text)
+        for t in conn.execute(
+                f"SELECT submission_id, code, rule, severity, sheet, cell, field, message, args, explained"
+                f" FROM findings WHERE submission_id IN ({marks}) ORDER BY submission_id, seq", part):
+            findings[t[0]].append(finding_from_row(t[1:]))
+    return [Submission(file=r.source_path, sha256=r.sha256, size=r.size, mtime=r.mtime, format=r.format,
+                       template_id=r.template_id, template_version=r.template_version, units=r.units,
+                       values=values[r.id], tables=decode_tables(r.tables_json), findings=findings[r.id],
+                       readable=r.readable)
+            for r in rows]

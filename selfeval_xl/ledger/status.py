@@ -1,0 +1,149 @@
+"""`status`: who has filed for a year (催报), from current submissions only, with last year's figures.
+
+States, in the order a finance officer chases them:
+  未提交 — no submission for the department and year;
+  未通过 — the current submission has errors (or could not be read);
+  待说明 — no errors, but unexplained warnings (three-public-growth included);
+  已通过 — neither.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from selfeval_xl.ledger import derived, store
+from selfeval_xl.ledger.codec import decode_tables
+from selfeval_xl.ledger.query import as_decimal, figures, latest_year, local_time, open_existing
+
+MISSING, FAILED, UNEXPLAINED, PASSED = "未提交", "未通过", "待说明", "已通过"
+STATES = (MISSING, FAILED, UNEXPLAINED, PASSED)
+FIGURE_KEYS = tuple(k for k, _label in derived.KEY_FIGURES)
+
+
+@dataclass
+class DeptStatus:
+    code: str
+    name: str
+    state: str
+    contact: str | None = None
+    roster_row: int | None = None
+    received_at: str = ""               # local time of the current submission
+    file: str = ""                      # its original file name
+    errors: int = 0
+    warnings: int = 0                   # unexplained warnings, three-public-growth included
+    versions: int = 0                   # submissions received for this department and year
+    growth: Decimal | None = None       # 三公经费合计 increase over last year, when there is one
+    this_year: dict[str, Decimal | None] = field(default_factory=dict)
+    last_year: dict[str, Decimal | None] = field(default_factory=dict)
+
+    @property
+    def to_chase(self) -> bool:
+        return self.state != PASSED
+
+
+@dataclass
+class StatusReport:
+    archive: Path
+    year: int | None
+    roster: str | None = None
+    rows: list[DeptStatus] = field(default_factory=list)         # roster order (or by code without roster)
+    off_roster: list[DeptStatus] = field(default_factory=list)   # filed, but not on the roster
+    unidentified: list[tuple[str, str, str]] = field(default_factory=list)  # (received, file, status): no code/year
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(STATES, 0)
+        for r in self.rows:
+            out[r.state] += 1
+        return out
+
+    def chase(self) -> list[DeptStatus]:
+        order = {s: i for i, s in enumerate(STATES)}
+        return sorted((r for r in self.rows if r.to_chase), key=lambda r: order[r.state])
+
+
+def status(archive: str | os.PathLike[str] = store.DEFAULT_ARCHIVE, roster: str | os.PathLike[str] | Sequence[Any] | None = None,
+           year: int | None = None) -> StatusReport:
+    """Status of every roster department (or of every department in the ledger) for `year`
+    (default: the latest year in the ledger). `roster`: a roster file or RosterEntry objects."""
+    started = time.perf_counter()
+    entries, problems, roster_name = _roster(roster)
+    arc, conn = open_existing(Path(archive))
+    try:
+        if year is None:
+            year = latest_year(conn)
+        rep = StatusReport(arc.root, year, roster_name, problems=problems)
+        filed = _filed(conn, year) if year is not None else {}
+        rep.unidentified = [(local_time(r), n, s) for r, n, s in conn.execute(
+            "SELECT received_at, original_name, status FROM submissions WHERE dept_code IS NULL OR year IS NULL"
+            " ORDER BY id")]
+    finally:
+        conn.close()
+    if entries is None:
+        rep.rows = [filed[c] for c in sorted(filed)]
+    else:
+        by_key = {c.upper(): d for c, d in filed.items()}
+        for e in entries:
+            d = by_key.pop(str(e.code).strip().upper(), None)
+            if d is None:
+                d = DeptStatus(code=str(e.code), name=str(e.name), state=MISSING)
+            else:
+                d.name = str(e.name) or d.name
+            d.contact, d.roster_row = e.contact, e.row
+            rep.rows.append(d)
+        rep.off_roster = [by_key[k] for k in sorted(by_key)]
+    rep.seconds = time.perf_counter() - started
+    return rep
+
+
+def _roster(roster: str | os.PathLike[str] | Sequence[Any] | None) -> tuple[list[Any] | None, list[str], str | None]:
+    if roster is None:
+        return None, [], None
+    if isinstance(roster, str | os.PathLike):
+        from selfeval_xl.roster import read_roster  # RosterError (unusable file) goes to the caller
+
+        res = read_roster(roster)
+        return list(res.entries), list(res.problems), Path(roster).name
+    return list(roster), [], None
+
+
+def _filed(conn: sqlite3.Connection, year: int) -> dict[str, DeptStatus]:
+    """code → DeptStatus for every department with a current submission in `year`."""
+    rows = conn.execute(
+        "SELECT id, dept_code, dept_name, year, readable, errors, unexplained, received_at, original_name,"
+        " template_id, template_version, units FROM submissions"
+        " WHERE year IN (?, ?) AND is_current = 1 AND dept_code IS NOT NULL", (year, year - 1)).fetchall()
+    versions = dict(conn.execute("SELECT dept_code, COUNT(*) FROM submissions WHERE year = ? AND dept_code IS NOT NULL"
+                                 " GROUP BY dept_code", (year,)).fetchall())
+    vals = figures(conn, [r[0] for r in rows], FIGURE_KEYS)
+    last = {r[1]: vals[r[0]] for r in rows if r[3] == year - 1}
+    out: dict[str, DeptStatus] = {}
+    for sid, code, name, yr, readable, errors, unexplained, received, fname, tid, tver, units in rows:
+        if yr != year:
+            continue
+        mine, prev = vals[sid], last.get(code, {})
+        d = DeptStatus(code=code, name=name or "", state=PASSED, received_at=local_time(received), file=fname,
+                       errors=errors, warnings=unexplained, versions=versions.get(code, 1),
+                       this_year={k: as_decimal(mine.get(k)) for k in FIGURE_KEYS},
+                       last_year={k: as_decimal(prev.get(k)) for k in FIGURE_KEYS} if code in last else {})
+        grow = derived.growth_finding(mine.get(derived.THREE_PUBLIC), prev.get(derived.THREE_PUBLIC),
+                                      template_id=tid, template_version=tver, units=units)
+        if grow is not None:
+            d.growth = Decimal(grow.args["difference"])
+            tables = conn.execute("SELECT tables_json FROM submissions WHERE id = ?", (sid,)).fetchone()[0]
+            if derived.GROWTH not in derived.explained_rules(decode_tables(tables)):
+                d.warnings += 1
+        if not readable or errors:
+            d.state = FAILED
+        elif d.warnings:
+            d.state = UNEXPLAINED
+        out[code] = d
+    return out

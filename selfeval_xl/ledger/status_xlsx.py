@@ -1,0 +1,110 @@
+"""`status -o`: the same status as an Excel workbook (XlsxWriter; atomic temp file + os.replace).
+
+Every text that came from a submission or a roster is written with write_string, so a
+department name like "=HYPERLINK(…)" stays text.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import xlsxwriter
+
+from selfeval_xl.ledger.derived import KEY_FIGURES
+from selfeval_xl.ledger.status import DeptStatus, StatusReport
+
+HEADERS = ["序号", "预算编码", "部门名称", "状态", "联系人", "最后收到时间", "文件名", "错误数", "待说明警告数", "报送次数"]
+
+
+def write_status_xlsx(path: str | os.PathLike[str], rep: StatusReport) -> None:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=target.parent)
+    os.close(fd)
+    try:
+        _write(tmp, rep)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _write(path: str, rep: StatusReport) -> None:
+    wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
+                                    "strings_to_numbers": False})
+    f = {
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "head": wb.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True,
+                               "align": "center", "valign": "vcenter"}),
+        "text": wb.add_format({"border": 1}),
+        "int": wb.add_format({"border": 1, "num_format": "0"}),
+        "money": wb.add_format({"border": 1, "num_format": "#,##0.00"}),
+        "bad": wb.add_format({"border": 1, "font_color": "#C00000", "bold": True}),
+        "warn": wb.add_format({"border": 1, "font_color": "#9C5700"}),
+        "good": wb.add_format({"border": 1, "font_color": "#006100"}),
+    }
+    year = rep.year if rep.year is not None else ""
+    _sheet(wb, f, "报送情况", f"{year}年度报送情况" + (f"（名单：{rep.roster}）" if rep.roster else ""), rep.rows)
+    _sheet(wb, f, "催报名单", f"{year}年度催报名单（未提交、未通过、待说明）", rep.chase())
+    if rep.off_roster:
+        _sheet(wb, f, "名单外报送", f"{year}年度名单外部门的报送", rep.off_roster)
+    counts = wb.add_worksheet("统计")
+    counts.set_column(0, 0, 16)
+    counts.set_column(1, 1, 10)
+    counts.write_string(0, 0, "状态", f["head"])
+    counts.write_string(0, 1, "部门数", f["head"])
+    for i, (state, n) in enumerate(rep.counts().items(), start=1):
+        counts.write_string(i, 0, state, f["text"])
+        counts.write_number(i, 1, n, f["int"])
+    n = len(rep.counts()) + 1
+    counts.write_string(n, 0, "名单外报送", f["text"])
+    counts.write_number(n, 1, len(rep.off_roster), f["int"])
+    counts.write_string(n + 1, 0, "无法识别的报送", f["text"])
+    counts.write_number(n + 1, 1, len(rep.unidentified), f["int"])
+    wb.close()
+
+
+def _sheet(wb: xlsxwriter.Workbook, f: dict, name: str, title: str, rows: list[DeptStatus]) -> None:
+    ws = wb.add_worksheet(name)
+    headers = list(HEADERS)
+    for _key, label in KEY_FIGURES:
+        headers += [f"{label}（本年）", f"{label}（上年）"]
+    ws.write_string(0, 0, title, f["title"])
+    for c, h in enumerate(headers):
+        ws.write_string(2, c, h, f["head"])
+    widths = [6, 14, 30, 10, 12, 20, 36, 8, 10, 8] + [14] * (2 * len(KEY_FIGURES))
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    ws.set_row(2, 32)
+    ws.freeze_panes(3, 3)
+    state_fmt = {"未提交": f["bad"], "未通过": f["bad"], "待说明": f["warn"], "已通过": f["good"]}
+    for i, d in enumerate(rows, start=1):
+        r = i + 2
+        ws.write_number(r, 0, i, f["int"])
+        ws.write_string(r, 1, d.code, f["text"])
+        ws.write_string(r, 2, d.name, f["text"])
+        ws.write_string(r, 3, d.state, state_fmt.get(d.state, f["text"]))
+        ws.write_string(r, 4, d.contact or "", f["text"])
+        ws.write_string(r, 5, d.received_at, f["text"])
+        ws.write_string(r, 6, d.file, f["text"])
+        for c, n in ((7, d.errors), (8, d.warnings), (9, d.versions)):
+            if d.versions:
+                ws.write_number(r, c, n, f["int"])
+            else:
+                ws.write_blank(r, c, None, f["text"])
+        c = 10
+        for key, _label in KEY_FIGURES:
+            for v in (d.this_year.get(key), d.last_year.get(key)):
+                if isinstance(v, Decimal):
+                    ws.write_number(r, c, float(v), f["money"])  # Excel stores doubles; the text is exact to 2 dp
+                else:
+                    ws.write_blank(r, c, None, f["text"])
+                c += 1
+    if rows:
+        ws.autofilter(2, 0, len(rows) + 2, len(headers) - 1)

@@ -1,0 +1,157 @@
+"""Content-addressed object storage inside the archive: objects/ab/abcdef….<ext> by sha256.
+
+Objects are written to a temporary file in their final directory, fsynced, renamed with
+os.replace and the directory fsynced, so a crash leaves either the whole object or a
+`.tmp-<pid>-…` file that repair removes. Sources are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_ARCHIVE = Path("selfeval-archive")
+LEDGER_NAME = "ledger.sqlite"
+OBJECTS = "objects"
+TMP_PREFIX = ".tmp-"
+CHUNK = 1 << 20
+_EXT = re.compile(r"^[a-z0-9]{1,8}$")
+_TMP = re.compile(r"^\.tmp-(?P<host>[^-]*)-(?P<pid>\d+)-[0-9a-f]+$")
+HOST = re.sub(r"[^A-Za-z0-9_.]", "_", socket.gethostname())[:40]
+
+
+@dataclass(frozen=True)
+class Archive:
+    root: Path
+
+    @property
+    def ledger(self) -> Path:
+        return self.root / LEDGER_NAME
+
+    @property
+    def objects(self) -> Path:
+        return self.root / OBJECTS
+
+    def exists(self) -> bool:
+        return self.ledger.is_file()
+
+    def create(self) -> None:
+        self.objects.mkdir(parents=True, exist_ok=True)
+
+    def path_of(self, obj: str) -> Path:
+        return self.root / obj
+
+
+def object_name(sha256: str, original_name: str) -> str:
+    """Relative path of an object: objects/ab/<sha256>.<ext> (ext from the original name)."""
+    ext = Path(original_name).suffix.lower().lstrip(".")
+    if not _EXT.match(ext):
+        ext = "bin"
+    return f"{OBJECTS}/{sha256[:2]}/{sha256}.{ext}"
+
+
+def hash_file(path: Path) -> tuple[str, int]:
+    """sha256 and size of a file, read in chunks."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while block := fh.read(CHUNK):
+            h.update(block)
+            size += len(block)
+    return h.hexdigest(), size
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in `path` durable (no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class ChangedWhileReading(Exception):
+    """The source's bytes differ from the hash taken before it was checked."""
+
+
+def store(archive: Archive, source: Path, sha256: str, obj: str, *, sync_dir: bool = True) -> None:
+    """Copy `source` to the object `obj`, hashing while copying; atomic and byte-identical.
+
+    Raises ChangedWhileReading when the copied bytes do not hash to `sha256` (the temp file is
+    removed and nothing is stored)."""
+    final = archive.path_of(obj)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.parent / f"{TMP_PREFIX}{HOST}-{os.getpid()}-{secrets.token_hex(6)}"
+    h = hashlib.sha256()
+    try:
+        with open(source, "rb") as src, open(tmp, "xb") as dst:
+            while block := src.read(CHUNK):
+                h.update(block)
+                dst.write(block)
+            dst.flush()
+            os.fsync(dst.fileno())
+        if h.hexdigest() != sha256:
+            raise ChangedWhileReading(str(source))
+        os.replace(tmp, final)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+    if sync_dir:
+        fsync_dir(final.parent)
+
+
+def temp_owner(name: str) -> tuple[str, int] | None:
+    """(host, pid) of a temp file's writer, or None when `name` is not one of our temp files."""
+    m = _TMP.match(name)
+    return (m["host"], int(m["pid"])) if m else None
+
+
+def pid_alive(host: str, pid: int) -> bool:
+    """Whether the process that owns a temp file or intake row may still be running."""
+    if host and host != HOST:
+        return True  # another machine on a shared folder: never touch its work
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def scan_objects(archive: Archive) -> tuple[dict[str, Path], list[Path], list[Path]]:
+    """Walk objects/: (relative object name → path), temp files, other stray files."""
+    objects: dict[str, Path] = {}
+    temps: list[Path] = []
+    strays: list[Path] = []
+    if not archive.objects.is_dir():
+        return objects, temps, strays
+    for sub in sorted(archive.objects.iterdir()):
+        if not sub.is_dir():
+            strays.append(sub)
+            continue
+        for p in sorted(sub.iterdir()):
+            if p.name.startswith(TMP_PREFIX):
+                temps.append(p)
+            elif p.is_file() and re.fullmatch(r"[0-9a-f]{64}\.[a-z0-9]{1,8}", p.name) and p.name[:2] == sub.name:
+                objects[f"{OBJECTS}/{sub.name}/{p.name}"] = p
+            else:
+                strays.append(p)
+    return objects, temps, strays
