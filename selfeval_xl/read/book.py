@@ -1,0 +1,79 @@
+"""What a workbook container holds, independent of its format (xlsx, xls, ods).
+
+Values are converted lazily: the xlsx parser stores each non-empty cell as (type, text) and only
+the cells the layout asks for are turned into Python values, which keeps the per-cell work of
+the hot path at one dict store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+# A formula as found: (text or None when unknown, shared-formula si, shared master ref)
+Formula = tuple[str | None, str | None, str | None]
+
+
+@dataclass
+class SheetData:
+    name: str
+    state: str = "visible"  # visible | hidden | veryHidden
+    cells: dict[str, Any] = field(default_factory=dict)  # A1 → stored cell (see Book.value)
+    formulas: dict[str, Formula] | None = None  # A1 → formula; None: the format gives no formulas
+    protected: bool | None = None  # None: unknown for this format
+    present: bool = True  # False: listed in the workbook but its part is missing
+
+
+@dataclass
+class Book:
+    format: str  # xlsx | xlsm | xls | ods
+    sheets: dict[str, SheetData] = field(default_factory=dict)  # in workbook order
+    names: dict[str, str] = field(default_factory=dict)  # global defined name → reference text
+    props: dict[str, str] = field(default_factory=dict)  # custom document properties
+    application: str | None = None
+    date1904: bool = False
+    convert: Callable[[Any], Any] | None = None  # stored cell → Python value (None: stored as is)
+
+    def value(self, sheet: str, a1: str) -> Any:
+        """The cell's value: None (blank), str, int, float, bool, date/datetime."""
+        s = self.sheets.get(sheet)
+        if s is None:
+            return None
+        v = s.cells.get(a1)
+        if v is None:
+            return None
+        if self.convert is not None:
+            v = self.convert(v)
+        return normalise(v)
+
+
+def normalise(v: Any) -> Any:
+    """One representation for every format: "" → None, integral floats → int, midnight → date."""
+    if isinstance(v, float):
+        if v.is_integer() and abs(v) < 2**53:
+            return int(v)
+        return v
+    if isinstance(v, str):
+        return v if v != "" else None
+    if isinstance(v, dt.datetime):
+        if v.hour == v.minute == v.second == v.microsecond == 0 and v.tzinfo is None:
+            return v.date()
+        return v
+    return v
+
+
+_EPOCH_1900 = dt.datetime(1899, 12, 30)
+_EPOCH_1904 = dt.datetime(1904, 1, 1)
+
+
+def serial_to_date(v: Any, date1904: bool = False) -> Any:
+    """An Excel date serial → date/datetime (other values unchanged); used for date fields only."""
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return v
+    if not 0 < v < 2958466:  # 9999-12-31
+        return v
+    base = _EPOCH_1904 if date1904 else _EPOCH_1900
+    d = base + dt.timedelta(seconds=round(float(v) * 86400))
+    return d.date() if d.hour == d.minute == d.second == 0 else d

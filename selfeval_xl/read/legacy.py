@@ -1,0 +1,179 @@
+"""The .xls and .ods reader: values through python-calamine; formulas, protection and defined
+names of .ods from one expat pass over content.xml (and, for .xls, from the BIFF records)."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import python_calamine as pc
+
+from selfeval_xl.layout.cells import col_letter
+from selfeval_xl.read import limits
+from selfeval_xl.read.book import Book, Formula, SheetData
+from selfeval_xl.read.errors import Refused
+from selfeval_xl.read.ooxml import _parse
+from selfeval_xl.read.xmlsafe import parser
+from selfeval_xl.read.zipparts import Parts
+
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def calamine_book(data: bytes, fmt: str) -> Book:
+    """Values of every worksheet via calamine (cells keyed by A1, empty cells left out)."""
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metas = list(wb.sheets_metadata)
+    except pc.PasswordError as exc:
+        raise Refused("encrypted") from exc
+    except Exception as exc:  # calamine's own errors (CalamineError, XmlError, ZipError, ...)
+        raise Refused("corrupt-file", f"{fmt} 文件无法解析") from exc
+    if len(metas) > limits.MAX_SHEETS:
+        raise Refused("too-large", f"工作表 {len(metas)} 个，超过上限 {limits.MAX_SHEETS}")
+    book = Book(format=fmt)
+    total = 0
+    for meta in metas:
+        state = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryHidden"}.get(
+            str(meta.visible).rsplit(".", 1)[-1], "visible")
+        sd = SheetData(name=meta.name, state=state)
+        book.sheets[meta.name] = sd
+        if "WorkSheet" not in str(meta.typ):
+            sd.present = False
+            continue
+        try:
+            sheet = wb.get_sheet_by_name(meta.name)
+            if sheet.height * max(sheet.width, 1) > limits.MAX_CELLS * 4:
+                raise Refused("too-large", f"工作表“{meta.name}”的使用区域过大")
+            rows = sheet.to_python(skip_empty_area=False)
+        except Refused:
+            raise
+        except Exception as exc:
+            raise Refused("corrupt-file", f"工作表“{meta.name}”无法读取") from exc
+        cells = sd.cells
+        for r, row in enumerate(rows, start=1):
+            for c, v in enumerate(row):
+                if v != "" and v is not None:
+                    cells[f"{col_letter(c)}{r}"] = v
+        total += len(cells)
+        if total > limits.MAX_CELLS:
+            raise Refused("too-large", f"非空单元格超过 {limits.MAX_CELLS} 个")
+    return book
+
+
+# ---- ODS: formulas, protection and named ranges from content.xml ------------------------------
+
+_ODS_REF = re.compile(r"\[\$?'?((?:[^'\].]|'')*)'?\.(\$?[A-Z]+\$?\d+)(?::\$?'?(?:[^'\].]|'')*'?\.(\$?[A-Z]+\$?\d+))?\]")
+
+
+def ods_formula(text: str) -> str:
+    """An ODF formula (`of:=SUM([.$F$17:.$F$46])`) in Excel syntax (`SUM($F$17:$F$46)`)."""
+    if text.startswith("of:"):
+        text = text[3:]
+    if text.startswith("="):
+        text = text[1:]
+    out: list[str] = []
+    # keep string literals intact; translate refs and separators outside them
+    for i, part in enumerate(text.split('"')):
+        if i % 2:
+            out.append(part)
+            continue
+        part = _ODS_REF.sub(_ref_sub, part)
+        out.append(part.replace(";", ","))
+    return '"'.join(out)
+
+
+def _ref_sub(m: re.Match[str]) -> str:
+    sheet, a, b = m.group(1), m.group(2), m.group(3)
+    body = f"{a}:{b}" if b else a
+    return f"'{sheet}'!{body}" if sheet else body
+
+
+def ods_details(parts: Parts) -> tuple[dict[str, dict[str, Formula]], dict[str, bool], dict[str, str]]:
+    """(sheet → A1 → formula, sheet → protected, global named ranges) from content.xml."""
+    data = parts.read("content.xml")
+    p = parser()
+    formulas: dict[str, dict[str, Formula]] = {}
+    protected: dict[str, bool] = {}
+    names: dict[str, str] = {}
+    state: dict[str, Any] = {"sheet": None, "row": 0, "col": 0, "rowrep": 1}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == "table:table-cell" or name == "table:covered-table-cell":
+            rep = int(attrs.get("table:number-columns-repeated", "1") or 1)
+            f = attrs.get("table:formula")
+            if f is not None and state["sheet"] is not None:
+                state["sheet"][f"{col_letter(state['col'])}{state['row']}"] = (ods_formula(f), None, None)
+            state["col"] += min(rep, 16384)
+        elif name == "table:table-row":
+            state["row"] += 1
+            state["col"] = 0
+            state["rowrep"] = int(attrs.get("table:number-rows-repeated", "1") or 1)
+        elif name == "table:table":
+            tname = attrs.get("table:name", "")
+            state["sheet"] = formulas.setdefault(tname, {})
+            protected[tname] = attrs.get("table:protected", "false") == "true"
+            state["row"] = 0
+            state["rowrep"] = 1
+        elif name == "table:named-range" and state["sheet"] is None:
+            names[attrs.get("table:name", "")] = ods_formula(f"[{attrs.get('table:cell-range-address', '')}]")
+
+    def end(name: str) -> None:
+        if name == "table:table-row":
+            state["row"] += min(state["rowrep"], 1048576) - 1
+        elif name == "table:table":
+            state["sheet"] = None
+
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    _parse(p, data, "content.xml")
+    return formulas, protected, names
+
+
+def is_ods(parts: Parts) -> bool:
+    mt = parts.read_opt("mimetype")
+    return mt is not None and mt.strip().startswith(ODS_MIME)
+
+
+def read_ods(data: bytes, parts: Parts) -> Book:
+    """content.xml through our guarded expat first (calamine's XML parser has no entity guard)."""
+    formulas, protected, names = ods_details(parts)
+    book = calamine_book(data, "ods")
+    for name, sd in book.sheets.items():
+        sd.formulas = formulas.get(name, {})
+        sd.protected = protected.get(name)
+    book.names = names
+    meta = parts.read_opt("meta.xml")
+    if meta:
+        book.application, book.props = _ods_meta(meta)
+    return book
+
+
+def _ods_meta(data: bytes) -> tuple[str | None, dict[str, str]]:
+    """(meta:generator, user-defined properties) of meta.xml."""
+    p = parser()
+    gen: list[str] = []
+    props: dict[str, str] = {}
+    state: dict[str, Any] = {"buf": None, "prop": None}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == "meta:generator":
+            state["buf"] = gen
+        elif name == "meta:user-defined":
+            state["prop"] = attrs.get("meta:name", "")
+            state["buf"] = []
+
+    def end(name: str) -> None:
+        if state["prop"] is not None and name == "meta:user-defined":
+            props[state["prop"]] = "".join(state["buf"]).strip()
+        state["buf"] = state["prop"] = None
+
+    def text(d: str) -> None:
+        if state["buf"] is not None:
+            state["buf"].append(d)
+
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    p.CharacterDataHandler = text
+    _parse(p, data, "meta.xml")
+    return "".join(gen).strip() or None, props

@@ -1,0 +1,45 @@
+"""The reader's limits: a submission over any of them is refused with `too-large`.
+
+Modelled on Apache POI's ZipSecureFile (min inflate ratio, max entry size, max entry count,
+max text size) plus limits of our own. A genuine filled workbook is ~30–200 KB on disk and
+inflates to a few MB at most, so every limit leaves a wide margin while keeping the time and
+memory of one read bounded (a hostile file is refused before it is inflated, from the sizes
+its zip directory declares; a zip entry that lies about its size fails its CRC and is read as
+`corrupt-file`). Every constant here is listed in the README.
+"""
+
+from __future__ import annotations
+
+MAX_FILE_SIZE = 50 * 1024 * 1024
+"""Bytes on disk. The whole file is read once into memory (hash and parse from one read)."""
+
+MIN_INFLATE_RATIO = 0.01
+"""Compressed ÷ uncompressed size of one zip entry must be at least this (POI's default):
+a part that inflates more than 100-fold is treated as a zip bomb."""
+
+GRACE_ENTRY_SIZE = 100 * 1024
+"""Entries whose uncompressed size is below this are exempt from MIN_INFLATE_RATIO (as in POI:
+tiny, highly repetitive XML parts legitimately compress very well)."""
+
+MAX_ENTRY_SIZE = 32 * 1024 * 1024
+"""Uncompressed bytes of any one zip entry (POI allows 4 GB; our parts are a few hundred KB)."""
+
+MAX_ENTRY_COUNT = 1000
+"""Entries in the zip directory (POI's MAX_FILE_COUNT). Checked from the end-of-central-directory
+record before the directory itself is parsed."""
+
+MAX_TOTAL_SIZE = 100 * 1024 * 1024
+"""Sum of the declared uncompressed sizes of all zip entries."""
+
+MAX_CELLS = 500_000
+"""Non-empty cells (a value or a formula) over all sheets read."""
+
+MAX_SHEETS = 255
+"""Worksheets listed in the workbook."""
+
+MAX_STRING_COUNT = 1_000_000
+"""Entries of the shared-strings table."""
+
+XML_ENTITY_DECLARATIONS = "forbidden"
+"""Any <!ENTITY> declaration (the "billion laughs" entity bomb) or external entity reference in
+any XML part is refused as `too-large`; OOXML and ODF never need them."""

@@ -1,0 +1,348 @@
+"""The .xlsx/.xlsm reader: zipfile + expat, one pass over each needed part, minimal work per element.
+
+Only what the checks need is collected: non-empty cells as (type, text), formulas, the sheet
+protection flag, sheet names and states, defined names, custom properties and the application.
+Styles, drawings, comments and the rest are never inflated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pyexpat
+from typing import Any
+
+from selfeval_xl.layout.cells import col_letter, parse_a1
+from selfeval_xl.read import limits
+from selfeval_xl.read.book import Book, Formula, SheetData
+from selfeval_xl.read.errors import Refused
+from selfeval_xl.read.xmlsafe import local, parser, prefix_of
+from selfeval_xl.read.zipparts import Parts, rels_path, resolve
+
+REL_OFFICE = "/officeDocument"
+REL_SHEET = "/worksheet"
+REL_SST = "/sharedStrings"
+REL_CUSTOM = "/custom-properties"
+REL_APP = "/extended-properties"
+
+
+def _parse(p: pyexpat.XMLParserType, data: bytes, part: str) -> None:
+    try:
+        p.Parse(data, True)
+    except pyexpat.ExpatError as exc:
+        raise Refused("corrupt-file", f"部件 {part} 的 XML 损坏（第 {exc.lineno} 行）") from exc
+
+
+def parse_rels(data: bytes, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id → (type, target)."""
+    out: dict[str, tuple[str, str]] = {}
+    p = parser()
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if local(name) == "Relationship":
+            out[attrs.get("Id", "")] = (attrs.get("Type", ""), attrs.get("Target", ""))
+
+    p.StartElementHandler = start
+    _parse(p, data, part)
+    return out
+
+
+def parse_workbook(data: bytes, part: str) -> tuple[list[tuple[str, str, str]], dict[str, str], bool]:
+    """([(sheet name, relationship id, state)], {global defined name: ref}, date1904)."""
+    sheets: list[tuple[str, str, str]] = []
+    names: dict[str, str] = {}
+    flags = {"date1904": False}
+    current: list[str] | None = None
+    current_name = ""
+    p = parser()
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal current, current_name
+        n = local(name)
+        if n == "sheet":
+            rid = next((v for k, v in attrs.items() if local(k) == "id"), "")
+            sheets.append((attrs.get("name", ""), rid, attrs.get("state", "visible")))
+        elif n == "definedName":
+            current = [] if "localSheetId" not in attrs else None
+            current_name = attrs.get("name", "")
+        elif n == "workbookPr":
+            flags["date1904"] = attrs.get("date1904", "0") in ("1", "true")
+
+    def end(name: str) -> None:
+        nonlocal current
+        if current is not None and local(name) == "definedName":
+            names[current_name] = "".join(current)
+            current = None
+
+    def text(data: str) -> None:
+        if current is not None:
+            current.append(data)
+
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    p.CharacterDataHandler = text
+    _parse(p, data, part)
+    if len(sheets) > limits.MAX_SHEETS:
+        raise Refused("too-large", f"工作表 {len(sheets)} 个，超过上限 {limits.MAX_SHEETS}")
+    return sheets, names, flags["date1904"]
+
+
+def parse_sst(data: bytes, part: str) -> list[str]:
+    """The shared strings, rich-text runs joined, phonetic runs (rPh) left out."""
+    out: list[str] = []
+    pre = prefix_of(data)
+    SI, T, RPH = pre + "si", pre + "t", pre + "rPh"
+    buf: list[str] = []
+    state = {"in_t": False, "rph": 0}
+    p = parser()
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == T:
+            if not state["rph"]:
+                state["in_t"] = True
+        elif name == SI:
+            buf.clear()
+        elif name == RPH:
+            state["rph"] += 1
+
+    def end(name: str) -> None:
+        if name == T:
+            state["in_t"] = False
+        elif name == SI:
+            out.append("".join(buf))
+            if len(out) > limits.MAX_STRING_COUNT:
+                raise Refused("too-large", f"共享字符串超过 {limits.MAX_STRING_COUNT} 条")
+        elif name == RPH:
+            state["rph"] -= 1
+
+    def text(data: str) -> None:
+        if state["in_t"]:
+            buf.append(data)
+
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    p.CharacterDataHandler = text
+    _parse(p, data, part)
+    return out
+
+
+def parse_sheet(data: bytes, part: str) -> tuple[dict[str, tuple[str | None, str]], dict[str, Formula], bool]:
+    """(A1 → (type, text) for cells with a value, A1 → formula, sheet protected).
+
+    The hot loop: the start handler is one string comparison for most elements; the end
+    handler is switched on only inside <v>, <f> and <is>.
+    """
+    cells: dict[str, tuple[str | None, str]] = {}
+    formulas: dict[str, Formula] = {}
+    pre = prefix_of(data)
+    C, V, F, IS, T, ROW, PROT, RPH = (pre + x for x in ("c", "v", "f", "is", "t", "row", "sheetProtection", "rPh"))
+    p = parser()
+    r: str = ""
+    t: str | None = None
+    buf: list[str] | None = None
+    istr: list[str] = []
+    fattr: tuple[str | None, str | None] = (None, None)
+    row_no = 0
+    last_r = ""
+    protected = False
+    rph = 0
+
+    def end(name: str) -> None:
+        nonlocal buf, rph
+        if name == V:
+            cells[r] = (t, "".join(buf or ()))
+            buf = None
+            p.EndElementHandler = None
+        elif name == F:
+            formulas[r] = ("".join(buf or ()) or None, fattr[0], fattr[1])
+            buf = None
+            p.EndElementHandler = None
+        elif name == T:
+            buf = None
+        elif name == IS:
+            cells[r] = ("inlineStr", "".join(istr))
+            buf = None
+            p.EndElementHandler = None
+        elif name == RPH:
+            rph -= 1
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal r, t, buf, fattr, row_no, last_r, protected, rph
+        if name == C:
+            ref = attrs.get("r")
+            if ref is None:  # rare: position follows the previous cell
+                ref = _next_ref(last_r, row_no)
+            r = last_r = ref
+            t = attrs.get("t")
+        elif name == V:
+            buf = []
+            p.EndElementHandler = end
+        elif name == ROW:
+            row_no = int(attrs.get("r") or row_no + 1)
+            last_r = ""
+        elif name == F:
+            buf = []
+            ft = attrs.get("t")
+            fattr = (attrs.get("si"), attrs.get("ref")) if ft == "shared" else (None, None)
+            p.EndElementHandler = end
+        elif name == IS:
+            istr.clear()
+            p.EndElementHandler = end
+        elif name == T:
+            if not rph:
+                buf = istr
+        elif name == RPH:
+            rph += 1
+        elif name == PROT:
+            protected = attrs.get("sheet", "0") in ("1", "true")
+
+    def text(data: str) -> None:
+        if buf is not None:
+            buf.append(data)
+
+    p.StartElementHandler = start
+    p.CharacterDataHandler = text
+    _parse(p, data, part)
+    return cells, formulas, protected
+
+
+def _next_ref(last: str, row_no: int) -> str:
+    if last:
+        row, col = parse_a1(last)
+        return f"{col_letter(col + 1)}{row + 1}"
+    return f"A{max(row_no, 1)}"
+
+
+def parse_custom(data: bytes, part: str) -> dict[str, str]:
+    """Custom document properties: name → value text."""
+    out: dict[str, str] = {}
+    p = parser()
+    state: dict[str, Any] = {"name": None, "buf": None, "depth": 0}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        n = local(name)
+        if n == "property":
+            state["name"] = attrs.get("name")
+            state["buf"] = []
+        elif state["name"] is not None:
+            state["depth"] += 1
+
+    def end(name: str) -> None:
+        if local(name) == "property" and state["name"] is not None:
+            out[state["name"]] = "".join(state["buf"]).strip()
+            state["name"] = state["buf"] = None
+
+    def text(data: str) -> None:
+        if state["buf"] is not None:
+            state["buf"].append(data)
+
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    p.CharacterDataHandler = text
+    _parse(p, data, part)
+    return out
+
+
+def parse_app(data: bytes, part: str) -> str | None:
+    """The <Application> of docProps/app.xml (with <AppVersion> when present)."""
+    found: dict[str, list[str]] = {}
+    cur: list[str] | None = None
+    p = parser()
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal cur
+        n = local(name)
+        cur = found.setdefault(n, []) if n in ("Application", "AppVersion") else None
+
+    def end(name: str) -> None:
+        nonlocal cur
+        cur = None
+
+    def text(data: str) -> None:
+        if cur is not None:
+            cur.append(data)
+
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    p.CharacterDataHandler = text
+    _parse(p, data, part)
+    app = "".join(found.get("Application", [])).strip()
+    ver = "".join(found.get("AppVersion", [])).strip()
+    if not app:
+        return None
+    return f"{app} {ver}" if ver else app
+
+
+def converter(sst: list[str], date1904: bool) -> Any:
+    """Stored (type, text) → Python value, for the cells actually looked up."""
+    del date1904
+
+    def conv(stored: tuple[str | None, str]) -> Any:
+        t, text = stored
+        if t is None or t == "n":
+            try:
+                if "." in text or "e" in text or "E" in text:
+                    return float(text)
+                return int(text)
+            except ValueError:
+                return text
+        if t == "s":
+            try:
+                return sst[int(text)]
+            except (ValueError, IndexError):
+                return None
+        if t == "b":
+            return text.strip() in ("1", "true")
+        if t == "d":
+            try:
+                return dt.datetime.fromisoformat(text.strip())
+            except ValueError:
+                return text
+        return text  # str, inlineStr, e (error text such as #DIV/0!)
+
+    return conv
+
+
+def read_xlsx(parts: Parts, fmt: str) -> Book:
+    """Every part the checks need, each inflated and parsed once; sheets in workbook order."""
+    root = parse_rels(parts.read("_rels/.rels"), "_rels/.rels") if parts.has("_rels/.rels") else {}
+    wb_part = next((resolve("", tgt) for typ, tgt in root.values() if typ.endswith(REL_OFFICE)), "xl/workbook.xml")
+    if not parts.has(wb_part):
+        raise Refused("corrupt-file", f"缺少工作簿部件 {wb_part}")
+    sheets, names, date1904 = parse_workbook(parts.read(wb_part), wb_part)
+    wb_rels_part = rels_path(wb_part)
+    rels = parse_rels(parts.read(wb_rels_part), wb_rels_part) if parts.has(wb_rels_part) else {}
+
+    book = Book(format=fmt, names=names, date1904=date1904)
+    for typ, tgt in root.values():
+        if typ.endswith(REL_CUSTOM):
+            custom = resolve("", tgt)
+            if parts.has(custom):
+                book.props = parse_custom(parts.read(custom), custom)
+        elif typ.endswith(REL_APP):
+            app = resolve("", tgt)
+            if parts.has(app):
+                book.application = parse_app(parts.read(app), app)
+
+    sst: list[str] = []
+    for typ, tgt in rels.values():
+        if typ.endswith(REL_SST):
+            sst_part = resolve(wb_part, tgt)
+            if parts.has(sst_part):
+                sst = parse_sst(parts.read(sst_part), sst_part)
+    total = 0
+    for name, rid, state in sheets:
+        rel = rels.get(rid)
+        sd = SheetData(name=name, state=state, formulas={})
+        book.sheets[name] = sd
+        if rel is None or not rel[0].endswith(REL_SHEET):
+            sd.present = False  # a chartsheet or a dangling entry: no cells
+            continue
+        part = resolve(wb_part, rel[1])
+        if not parts.has(part):
+            raise Refused("corrupt-file", f"缺少工作表“{name}”的部件 {part}")
+        sd.cells, sd.formulas, sd.protected = parse_sheet(parts.read(part), part)
+        total += len(sd.cells) + len(sd.formulas)
+        if total > limits.MAX_CELLS:
+            raise Refused("too-large", f"非空单元格超过 {limits.MAX_CELLS} 个")
+    book.convert = converter(sst, date1904)
+    return book
