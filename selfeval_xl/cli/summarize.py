@@ -1,1 +1,131 @@
-"""`selfeval-xl summarize` (to be implemented)."""
+"""`selfeval-xl summarize`: one 汇总 workbook (and optional CSV/Parquet/JSON) over many submissions.
+
+Sources: workbooks (files, folders, globs — each read and checked once, as `check` does), or the
+ledger's current submissions of a year (`--archive`). Exit status: 0 written; 1 nothing to
+summarize; 2 used wrongly (no such file, bad option, an output that cannot be written).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from selfeval_xl.cli import app
+
+if TYPE_CHECKING:
+    from selfeval_xl.model.submission import Submission
+
+
+def _usage(err: Console, *problems: str) -> None:
+    for p in problems:
+        err.print(f"错误：{p}", style="red", markup=False, highlight=False)
+    raise typer.Exit(2)
+
+
+def _auto_workers(n: int) -> int:
+    """Parallel only where it pays: starting a process costs about as much as a dozen files."""
+    return 1 if n < 24 else max(1, min(os.cpu_count() or 1, 8))
+
+
+def _key(p: Path) -> str:
+    return os.path.normcase(str(p.resolve()))
+
+
+def _from_archive(err: Console, archive: Path, year: int | None) -> list[Submission]:
+    try:
+        from selfeval_xl.ledger import LedgerError, current_submissions
+    except ImportError:
+        _usage(err, "此版本尚未包含报送库功能，--archive 暂不可用；请直接给出报表文件或文件夹。")
+        raise  # unreachable: _usage exits
+    try:
+        return current_submissions(archive, year)
+    except LedgerError as exc:
+        _usage(err, str(exc))
+    except OSError as exc:
+        _usage(err, f"无法读取报送库 {archive}（{exc.strerror or type(exc).__name__}）")
+    return []
+
+
+@app.command("summarize")
+def summarize(
+    paths: Annotated[list[str] | None, typer.Argument(show_default=False,
+                                                      help="报表文件、文件夹或通配符（如 收到/*.xlsx）")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE.xlsx",
+                                                help="汇总工作簿（默认：<年度>年度部门整体支出绩效自评汇总.xlsx）")] = None,
+    csv_dir: Annotated[Path | None, typer.Option("--csv", metavar="DIR", help="每张表另存一个 CSV（UTF-8 带 BOM）到此文件夹")] = None,
+    parquet_dir: Annotated[Path | None, typer.Option("--parquet", metavar="DIR", help="每张表另存一个 Parquet 文件到此文件夹")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", metavar="FILE", help="全部表格另存为一个 JSON 文件")] = None,
+    archive: Annotated[Path | None, typer.Option("--archive", metavar="DIR", help="从报送库汇总（各部门当前有效的报送）")] = None,
+    year: Annotated[int | None, typer.Option("--year", metavar="N", help="只汇总该年度（用报送库时默认最近一年）")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=0, help="并行进程数（0 = 自动）")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度")] = False,
+) -> None:
+    """汇总各部门自评表：总览、收入、支出和结余、三公经费、固定资产、绩效指标、审核问题和统计图表。"""
+    from selfeval_xl.summary import ParquetUnavailable, build, title_for, write_csv, write_json, write_parquet
+    from selfeval_xl.summary.export import check_parquet
+    from selfeval_xl.summary.frame import exclusion_note
+    from selfeval_xl.summary.workbook import write_summary
+
+    out = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+
+    if output is not None and output.suffix.lower() != ".xlsx":
+        _usage(err, f"-o 的文件名应以 .xlsx 结尾：{output}")
+    if archive is not None and paths:
+        _usage(err, "请二选一：给出报表文件/文件夹，或用 --archive 从报送库汇总。")
+    if archive is None and not paths:
+        _usage(err, "请给出要汇总的报表文件、文件夹或通配符，或用 --archive 指定报送库。")
+    if parquet_dir is not None:
+        try:
+            check_parquet()
+        except ParquetUnavailable as exc:
+            _usage(err, str(exc))
+
+    if archive is not None:
+        subs = _from_archive(err, archive, year)
+        if not subs:
+            err.print(f"报送库中没有{f' {year} 年度' if year else ''}可汇总的报送。", style="yellow", markup=False)
+            raise typer.Exit(1)
+    else:
+        from selfeval_xl.pipeline import check_paths, expand_inputs
+
+        files, problems = expand_inputs(paths or [])
+        if problems:
+            _usage(err, *problems)
+        own = {_key(p) for p in (output, json_out) if p is not None}
+        files = [f for f in files if _key(f) not in own]
+        if not files:
+            _usage(err, "没有找到要汇总的工作簿。")
+        subs = check_paths(files, workers=workers or _auto_workers(len(files)), progress=not quiet)
+        if year is not None:
+            kept = [s for s in subs if s.year in (year, None)]
+            if len(kept) < len(subs):
+                out.print(f"已略过其他年度的报送 {len(subs) - len(kept)} 份（只汇总 {year} 年度）。", markup=False)
+            subs = kept
+
+    collection = build(subs)
+    target = output or Path(f"{title_for(collection)}.xlsx")
+    written: list[tuple[str, str]] = []
+    try:
+        with err.status("正在写出汇总……", spinner="dots") if not quiet else contextlib.nullcontext():
+            write_summary(target, collection)
+            written.append(("汇总工作簿", str(target)))
+            if csv_dir is not None:
+                write_csv(csv_dir, collection)
+                written.append(("CSV 文件（每表一个）", str(csv_dir)))
+            if parquet_dir is not None:
+                write_parquet(parquet_dir, collection)
+                written.append(("Parquet 文件（每表一个）", str(parquet_dir)))
+            if json_out is not None:
+                write_json(json_out, collection)
+                written.append(("JSON 文件", str(json_out)))
+    except OSError as exc:
+        _usage(err, f"无法写出结果文件（{exc.strerror or type(exc).__name__}：{exc.filename or ''}）")
+    out.print(exclusion_note(collection).removeprefix("注："), markup=False)
+    for what, where in written:
+        out.print(f"已写出{what}：{where}", markup=False)

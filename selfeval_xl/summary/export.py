@@ -110,6 +110,11 @@ def _arrow() -> Any:
     return pyarrow
 
 
+def check_parquet() -> None:
+    """Raise ParquetUnavailable (with the Chinese how-to) before any work is done."""
+    _arrow()
+
+
 def _column(pa_: Any, values: list[object], kind: str) -> tuple[Any, Any]:
     if kind in (MONEY, NUMBER):
         decs = [v for v in values if isinstance(v, Decimal)]
