@@ -12,7 +12,7 @@ import glob
 import hashlib
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -35,7 +35,9 @@ def check_file(path: str | os.PathLike[str]) -> Submission:
 
         snapshot = read_file(path)
         return check_snapshot(snapshot)
-    except Exception as exc:  # noqa: BLE001 - the batch must go on; the user sees a finding
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - incl. a native panic; the batch must go on
         return internal_error(path, exc)
 
 
@@ -138,19 +140,60 @@ def _chunksize(n: int, workers: int) -> int:
     return max(1, min(16, n // (workers * 8) or 1))
 
 
-def iter_check(paths: Sequence[str | os.PathLike[str]], workers: int = 1) -> Iterator[Submission]:
-    """Submissions in input order, streamed: at most a few chunks are in flight at once."""
+def iter_check(paths: Sequence[str | os.PathLike[str]], workers: int = 1,
+               fn: Callable[[str], Submission] = check_file) -> Iterator[Submission]:
+    """Submissions in input order, streamed (results are yielded as they arrive, in order).
+    `fn` is a top-level function (picklable by reference), check_file unless testing."""
     items = [os.fspath(p) for p in paths]
     if workers <= 1 or len(items) < 2:
         for p in items:
-            yield check_file(p)
+            yield fn(p)
         return
+    yield from _parallel(items, min(workers, len(items)), fn)
+
+
+def _context():  # noqa: ANN202
     import multiprocessing
 
     # spawn: the same behaviour on Windows (where the finance officers are) as here.
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(processes=min(workers, len(items))) as pool:
-        yield from pool.imap(check_file, items, chunksize=_chunksize(len(items), workers))
+    return multiprocessing.get_context("spawn")
+
+
+def _parallel(items: list[str], workers: int, fn: Callable[[str], Submission]) -> Iterator[Submission]:
+    """Chunked map over a process pool; if a worker process dies (a crash in native code on
+    some hostile file), the rest is checked one file per task so the culprit is named."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    done = 0
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    try:
+        for sub in pool.map(fn, items, chunksize=_chunksize(len(items), workers)):
+            done += 1
+            yield sub
+        return
+    except BrokenProcessPool:
+        pass
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    yield from _one_by_one(items[done:], fn)
+
+
+def _one_by_one(items: list[str], fn: Callable[[str], Submission]) -> Iterator[Submission]:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+    try:
+        for p in items:
+            try:
+                yield pool.submit(fn, p).result()
+            except BrokenProcessPool as exc:
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+                yield internal_error(p, exc)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def check_paths(paths: Sequence[str | os.PathLike[str]], workers: int = 1,

@@ -107,3 +107,26 @@ def test_check_paths_keeps_input_order(tmp_path: Path, monkeypatch: pytest.Monke
     subs = pipeline.check_paths(paths, workers=1, progress=True)
     assert [s.file for s in subs] == [str(p) for p in paths]
     assert all(not _dup_codes(s) for s in subs)
+
+
+def test_workers_keep_order_and_survive_a_dying_worker(tmp_path: Path) -> None:
+    from pipeline_workers import fake_check
+
+    names = [f"f{i:03d}.xlsx" for i in range(40)]
+    names[25] = "crash.xlsx"
+    paths = [str(tmp_path / n) for n in names]
+    subs = list(pipeline.iter_check(paths, workers=2, fn=fake_check))
+    assert [s.file for s in subs] == paths
+    crashed = subs[25]
+    assert not crashed.readable and crashed.findings[0].code == "corrupt-file"
+    assert "BrokenProcessPool" in crashed.findings[0].message
+    assert all(s.readable for i, s in enumerate(subs) if i != 25)
+
+
+def test_two_workers_equal_one(tmp_path: Path) -> None:
+    from pipeline_workers import fake_check
+
+    paths = [str(tmp_path / f"{i}.xlsx") for i in range(30)]
+    one = [s.to_json() for s in pipeline.iter_check(paths, workers=1, fn=fake_check)]
+    two = [s.to_json() for s in pipeline.iter_check(paths, workers=2, fn=fake_check)]
+    assert one == two and len(one) == 30
