@@ -252,6 +252,12 @@ def _newness(sub: Submission) -> tuple[date, float]:
     return (_report_date(sub) or date.min, sub.mtime)
 
 
+def _names(files: list[str], limit: int = 3) -> str:
+    """At most `limit` names (a batch of 500 copies must not make 500 × 500 names)."""
+    shown = "、".join(files[:limit])
+    return shown if len(files) <= limit else f"{shown} 等 {len(files)} 份"
+
+
 def add_batch_findings(subs: list[Submission]) -> None:
     """`duplicate-submission` on every submission that shares 预算编码 + 年度 with another."""
     groups: dict[tuple[str, int], list[Submission]] = {}
@@ -264,13 +270,13 @@ def add_batch_findings(subs: list[Submission]) -> None:
             continue
         winner = max(group, key=_newness)  # ties: max keeps the first in input order
         for sub in group:
-            others = [o.file for o in group if o is not sub]
+            others = _names([o.file for o in group if o is not sub])
             if sub is winner:
                 which = "以本文件为准（报告日期或修改时间较新）。"
             else:
                 which = f"以较新的 {winner.file} 为准，本文件不计入。"
             sub.findings.append(codes.make(
                 "duplicate-submission", field="dept.code",
-                args={"others": "、".join(others), "counts": winner.file},
-                code=sub.dept_code, year=sub.year, other="、".join(others), which=which,
+                args={"others": others, "counts": winner.file},
+                code=sub.dept_code, year=sub.year, other=others, which=which,
             ))

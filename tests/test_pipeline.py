@@ -130,3 +130,11 @@ def test_two_workers_equal_one(tmp_path: Path) -> None:
     one = [s.to_json() for s in pipeline.iter_check(paths, workers=1, fn=fake_check)]
     two = [s.to_json() for s in pipeline.iter_check(paths, workers=2, fn=fake_check)]
     assert one == two and len(one) == 30
+
+
+def test_many_duplicates_name_a_few_others_only() -> None:
+    batch = [sub(f"copy{i}.xlsx") for i in range(50)]
+    add_batch_findings(batch)
+    msg = _dup_codes(batch[0])[0].message
+    assert "等 49 份" in msg and msg.count("copy") <= 4
+    assert all(len(_dup_codes(s)) == 1 for s in batch)
