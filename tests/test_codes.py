@@ -132,3 +132,11 @@ def test_every_contract_field_key_is_in_the_spec() -> None:
     t = default_template()
     missing = sorted(k for k in contract_field_keys() if k not in t.fields and k not in t.tables)
     assert not missing, f"data-model.md §1 keys missing from the spec: {missing}"
+
+
+def test_readme_lists_every_code_and_rule() -> None:
+    """The finance officer's tables in README.md stay complete as codes and rules are added."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [c for c in CODES if f"| `{c}` |" not in readme]
+    missing += [r.id for r in default_template().rules if f"| `{r.id}` |" not in readme]
+    assert not missing, f"README.md tables lack: {missing}"
