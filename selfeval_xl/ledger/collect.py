@@ -117,14 +117,14 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
     try:
         from selfeval_xl.ledger.repair import repair
 
-        repaired = repair(conn, arc)
+        check = checker or _default_checker
+        repaired = repair(conn, arc, (lambda p: next(iter(check([os.fspath(p)], 1)))) if checker else None)
         items, todo = _triage(conn, [os.fspath(p) for p in paths])
         tick = on_item or (lambda _i: None)
         for it in items:
             if it.state != NEW:
                 tick(it)
         received_at = records.now_utc()
-        check = checker or _default_checker
         buffer: list[tuple[CollectItem, Submission]] = []
         for it, sub in zip(todo, check([t.path for t in todo], workers), strict=True):
             buffer.append((it, sub))

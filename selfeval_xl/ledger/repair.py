@@ -9,21 +9,24 @@ of it starts afresh. Work of live processes (or of other machines) is never touc
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from selfeval_xl.ledger import records, store
 from selfeval_xl.ledger.records import Entry, transaction
 from selfeval_xl.ledger.store import Archive
+from selfeval_xl.model.submission import Submission
 
 
-def _check(path: Path):  # noqa: ANN202 - a Submission; imported lazily (pipeline pulls in the reader)
-    from selfeval_xl.pipeline import check_file
+def _check(path: Path) -> Submission:
+    from selfeval_xl.pipeline import check_file  # lazily: the pipeline pulls in the reader
 
     return check_file(path)
 
 
-def repair(conn: sqlite3.Connection, arc: Archive) -> list[str]:
-    """Repair dead work; returns one Chinese line per thing done."""
+def repair(conn: sqlite3.Connection, arc: Archive, check: Callable[[Path], Submission] | None = None) -> list[str]:
+    """Repair dead work; returns one Chinese line per thing done. `check`: one file → Submission."""
+    check = check or _check
     done: list[str] = []
     rows = conn.execute("SELECT id, sha256, object, original_name, source_path, mtime, received_at, pid, host"
                         " FROM intake ORDER BY id").fetchall()
@@ -44,7 +47,7 @@ def repair(conn: sqlite3.Connection, arc: Archive) -> list[str]:
             conn.execute("DELETE FROM intake WHERE id = ?", (iid,))
             done.append(f"清除未完成的登记：{name}（文件未存入报送库，重新收件即可）")
             continue
-        sub = _check(path)
+        sub = check(path)
         sub.file = source
         entry = Entry(sha, obj, name, source, path.stat().st_size, mtime, sub)
         with transaction(conn):

@@ -121,15 +121,16 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply every pending migration in order; returns the resulting version."""
+    target = len(MIGRATIONS)
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise LedgerError(f"登记库版本 {version} 高于本程序支持的 {SCHEMA_VERSION}，请升级 selfeval-xl。")
-    if version == SCHEMA_VERSION:
+    if version > target:
+        raise LedgerError(f"登记库版本 {version} 高于本程序支持的 {target}，请升级 selfeval-xl。")
+    if version == target:
         return version
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]  # re-read under the lock
-        for i in range(version, SCHEMA_VERSION):
+        for i in range(version, target):
             for stmt in _statements(MIGRATIONS[i]):
                 conn.execute(stmt)
             conn.execute(f"PRAGMA user_version = {i + 1}")
@@ -137,7 +138,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return SCHEMA_VERSION
+    return target
 
 
 def _statements(script: str) -> list[str]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from selfeval_xl.ledger import store
 from selfeval_xl.ledger.query import open_existing
 from selfeval_xl.ledger.repair import repair as repair_dead_work
+from selfeval_xl.model.submission import Submission
 
 
 @dataclass
@@ -29,14 +31,16 @@ class VerifyReport:
         return not (self.mismatched or self.missing or self.unknown or self.temps or self.unfinished)
 
 
-def verify(archive: str | os.PathLike[str] = store.DEFAULT_ARCHIVE, repair: bool = True) -> VerifyReport:
-    """Check the archive; with `repair`, first finish/undo work left by killed collects."""
+def verify(archive: str | os.PathLike[str] = store.DEFAULT_ARCHIVE, repair: bool = True,
+           check: Callable[[Path], Submission] | None = None) -> VerifyReport:
+    """Check the archive; with `repair`, first finish/undo work left by killed collects
+    (`check`: how to check an orphan object, default pipeline.check_file)."""
     started = time.perf_counter()
     arc, conn = open_existing(Path(archive))
     rep = VerifyReport(arc.root)
     try:
         if repair:
-            rep.repaired = repair_dead_work(conn, arc)
+            rep.repaired = repair_dead_work(conn, arc, check)
         else:
             for name, pid, host in conn.execute("SELECT original_name, pid, host FROM intake"):
                 if not store.pid_alive(host, pid):
