@@ -1,0 +1,1 @@
+"""The checker's small checks, one module each; `check.run` lists them in order."""

@@ -1,0 +1,78 @@
+"""Chinese messages and args for a failed rule instance (data-model.md §3's example shape).
+
+Why: the finance officer must see both sides with their figures, the difference and the
+tolerance, in words: 支出合计 96.00 ≠ 基本支出 66.00 + 项目支出 31.00 = 97.00（差额 1.00，允许误差 0.015）.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from selfeval_xl.model.money import Interval, fmt
+from selfeval_xl.rules.evaluate import Env, Outcome, Pair, describe, is_compound
+from selfeval_xl.rules.parse import Compare, Expr, Num
+
+
+def _num(x: Decimal | None) -> str:
+    """A tolerance as a plain decimal string: 0.015, never 1.5E-2 or 0.0150."""
+    if x is None:
+        return "0"
+    s = f"{x.normalize():f}"
+    return s
+
+
+def _side(expr: Expr, value: Interval | str, env: Env, label: Callable[[str], str], prec: int) -> str:
+    text = describe(expr, env, label, prec)
+    if is_compound(expr) and isinstance(value, Interval):
+        return f"{text} = {fmt(value.value, prec)}"
+    return text
+
+
+def _shown(v: Interval | str, prec: int) -> str:
+    return v if isinstance(v, str) else fmt(v.value, prec)
+
+
+def failed_pair(expr: Compare, outcome: Outcome) -> tuple[int, Pair] | None:
+    for i, p in enumerate(outcome.pairs):
+        if not p.holds:
+            return i, p
+    return None
+
+
+def rule_message(expr: Expr, outcome: Outcome, env: Env, label: Callable[[str], str]) -> tuple[str, dict[str, str]]:
+    """(message, args) for the first failing comparison of `expr`."""
+    assert isinstance(expr, Compare)
+    found = failed_pair(expr, outcome)
+    assert found is not None
+    i, pair = found
+    prec = outcome.precision
+    left, right = expr.operands[i], expr.operands[i + 1]
+    if expr.ops[i] in (">=", ">"):  # the evaluator normalised the pair to <= / <
+        left, right = right, left
+    # strings: a choice that disagrees with the value it should follow (grade-band)
+    if isinstance(pair.left, str) or isinstance(pair.right, str):
+        lt, rt = (pair.left, pair.right)
+        ltext = describe(left, env, label, prec)
+        if isinstance(right, Compare):  # pragma: no cover - not produced by the grammar
+            raise TypeError
+        src = right.args[0] if hasattr(right, "args") else right
+        src_text = describe(src, env, label, prec)
+        ltext = ltext.rsplit(" ", 1)[0]
+        msg = f"{ltext}“{lt}”与{src_text}不符，应为“{rt}”"
+        return msg, {"reported": str(lt), "computed": str(rt)}
+    assert isinstance(pair.left, Interval) and isinstance(pair.right, Interval)
+    reported, computed = _shown(pair.left, prec), _shown(pair.right, prec)
+    diff = fmt(pair.difference, prec) if pair.difference is not None else ""
+    tol = pair.tolerance or Decimal(0)
+    args = {"reported": reported, "computed": computed, "difference": diff, "tolerance": _num(tol)}
+    tol_text = f"，允许误差 {_num(tol)}" if tol > 0 else ""
+    lside = _side(left, pair.left, env, label, prec)
+    rside = _side(right, pair.right, env, label, prec)
+    if pair.op == "=":
+        return f"{lside} ≠ {rside}（差额 {diff}{tol_text}）", args
+    # an upper or lower bound: say which way it is broken
+    if isinstance(left, Num):
+        return f"{rside} 低于 {lside}（相差 {diff}{tol_text}）", args
+    word = "超过" if pair.op == "<=" else "不小于"
+    return f"{lside} {word} {rside}（超出 {diff}{tol_text}）", args

@@ -1,0 +1,64 @@
+"""Why: the spec's rules (the same trees the workbook's live checks were compiled from) are
+re-evaluated on the inputs with interval arithmetic; the file's formulas and cached values are
+never trusted. A failure points at the rule's anchor cell (the total, the score, the 合计 row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from selfeval_xl.check.checks.messages import rule_message
+from selfeval_xl.check.context import Context
+from selfeval_xl.check.plan import InstancePlan
+from selfeval_xl.model import codes
+from selfeval_xl.model.findings import Finding
+from selfeval_xl.rules.evaluate import evaluate
+
+
+def _blank(ctx: Context, ip: InstancePlan) -> bool:
+    """The evaluator's own skip test, done cheaply first (most instances are blank table rows)."""
+    v = ctx.env_values
+    blanks = [v.get(n) is None for n in ip.scalars]
+    blanks += [all(v.get(c) is None for c in col) for col in ip.columns]
+    if not blanks:
+        return False
+    return all(blanks) if ip.inst.rule.needs == "any" else any(blanks)
+
+
+def _unusable(ctx: Context, ip: InstancePlan) -> bool:
+    """A referenced input that failed coercion already has its finding: the rule is skipped."""
+    bad = ctx.bad
+    return any(n in bad for n in ip.scalars) or any(c in bad for col in ip.columns for c in col)
+
+
+def _labeller(ctx: Context, ip: InstancePlan) -> Callable[[str], str]:
+    """Labels for a message: the unit is named once in front, not after every figure."""
+    by_name = ctx.plan.by_name
+    if ip.inst.rule.units:
+        def unit_label(name: str) -> str:
+            p = by_name.get(name)
+            if p is None or p.unit is None:
+                return ctx.label(name)
+            return ctx.unit_name(p.unit) if p.unit else "部门合计"
+        return unit_label
+    if ip.inst.unit is not None:
+        return lambda name: by_name[name].label if name in by_name else ctx.label(name)
+    return ctx.label
+
+
+def check_rules(ctx: Context) -> Iterator[Finding]:
+    env = ctx.env
+    for ip in ctx.plan.instances:
+        inst = ip.inst
+        if _blank(ctx, ip) or _unusable(ctx, ip):
+            continue
+        outcome = evaluate(inst.expr, env, needs=inst.rule.needs, when=inst.when)
+        if outcome.status != "fail":
+            continue
+        message, args = rule_message(inst.expr, outcome, env, _labeller(ctx, ip))
+        if inst.rule.units:
+            message = f"{ctx.plan.by_name[ip.field].label}部门合计与各单位之和不符：{message}"
+        elif inst.unit is not None and ctx.plan.layout.units > 1:
+            message = f"{ctx.unit_name(inst.unit) if inst.unit else '部门合计'}：{message}"
+        yield codes.make(inst.rule.code, severity=inst.rule.severity, rule=inst.rule.id,  # type: ignore[arg-type]
+                         sheet=ip.sheet, cell=ip.cell, field=ip.field, args=args, detail=message)

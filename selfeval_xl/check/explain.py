@@ -1,0 +1,29 @@
+"""Step 4: a warning is `explained` when the department wrote a 情况说明 for its rule id.
+
+Why: soft warnings (实有人数超编, 结余不符) may stand with an explanation, as in the 决算
+clients' 出错说明; errors must be fixed and are never marked explained.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from selfeval_xl.model.findings import Finding
+
+EXPLANATIONS = "explanations"
+
+
+def explained_rules(rows: dict[str, list[dict]]) -> set[str]:
+    """Rule ids with a non-empty 情况说明."""
+    out = set()
+    for row in rows.get(EXPLANATIONS, []):
+        rule, text = row.get("rule"), row.get("text")
+        if isinstance(rule, str) and rule and isinstance(text, str) and text.strip():
+            out.add(rule)
+    return out
+
+
+def mark_explained(findings: list[Finding], rules: set[str]) -> list[Finding]:
+    if not rules:
+        return findings
+    return [replace(f, explained=True) if f.severity == "warning" and f.rule in rules else f for f in findings]

@@ -1,0 +1,173 @@
+"""Compare figures stated in a narrative with the tables (pure: no findings, no context).
+
+Why: figures restated in the narrative must agree with the tables, and stated shares must
+follow from the figures they relate ("基本支出66万元，占68.75%" of the 支出合计 in that sentence).
+
+Each contradiction is one Mismatch (the check turns it into a `narrative-mismatch` warning at
+the narrative cell), quoting the sentence around the figure and naming both figures. Rounding is tolerated: a figure stated
+with d decimals stands for ±½·10^-d, the table's for ±½ of its precision. A wrong figure is
+reported once: shares are recomputed from the figures stated in the same sentence (so 人员经费
+43.4 with 占65.75% is one finding, the 43.4), from the tables only when the text states none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from selfeval_xl.model.money import fmt
+from selfeval_xl.narrative.figures import Sentence, Share, Stated, normalise, sentences
+from selfeval_xl.narrative.vocabulary import Vocabulary
+
+QUOTE_CHARS = 80
+HUNDRED = Decimal(100)
+
+
+def quote(text: str, s: Sentence, start: int, end: int) -> str:
+    """The sentence, trimmed to about QUOTE_CHARS characters around the figure at [start, end)."""
+    a, b = s.start, s.end
+    while a < b and text[a] in " \t\n\u3000":
+        a += 1
+    while b > a and text[b - 1] in " \t\n\u3000。":
+        b -= 1
+    if b - a <= QUOTE_CHARS:
+        return text[a:b]
+    # a long sentence: keep to the clause run between semicolons around the figure
+    semi_a = max(text.rfind("；", a, start), text.rfind(";", a, start))
+    semi_b = min((x for x in (text.find("；", end, b), text.find(";", end, b)) if x >= 0), default=-1)
+    a = semi_a + 1 if semi_a >= 0 else a
+    b = semi_b if semi_b >= 0 else b
+    if b - a <= QUOTE_CHARS:
+        return ("…" if a > s.start else "") + text[a:b] + ("…" if b < s.end - 1 else "")
+    mid = (start + end) // 2
+    lo = max(a, mid - QUOTE_CHARS // 2)
+    hi = min(b, lo + QUOTE_CHARS)
+    lo = max(a, hi - QUOTE_CHARS)
+    return ("…" if lo > a else "") + text[lo:hi] + ("…" if hi < b else "")
+
+
+@dataclass(frozen=True)
+class TableValue:
+    """What the tables say for a field: value, half-width, and how to name and locate it."""
+
+    value: Decimal
+    half: Decimal
+    label: str
+    sheet: str
+    cell: str
+    precision: int
+
+
+Lookup = Callable[[str], "TableValue | None"]
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    detail: str
+    args: dict[str, str]
+
+
+def _fmt_stated(x: Decimal) -> str:
+    """A stated figure as written (43.4, 96), not padded to the table's precision."""
+    return f"{x.normalize():f}"
+
+
+def _unit_word(vocab: Vocabulary, key: str) -> str:
+    return vocab.unit.get(key, "万元")
+
+
+def _figures(lookup: Lookup, text: str, s: Sentence, vocab: Vocabulary,
+             seen: set[tuple[str, Decimal]]) -> Iterator[Mismatch]:
+    for st in s.stated:
+        tv = lookup(st.field)
+        if tv is None:
+            continue
+        diff = abs(st.value - tv.value)
+        tol = st.half + tv.half
+        if diff <= tol or (st.field, st.value) in seen:
+            continue
+        seen.add((st.field, st.value))
+        unit = _unit_word(vocab, st.field)
+        prec = tv.precision
+        detail = (f"文中“{quote(text, s, st.start, st.end)}”所述{st.term} {_fmt_stated(st.value)} {unit}，"
+                  f"与{tv.sheet}表中{tv.label} {fmt(tv.value, prec)} {unit}（{tv.sheet}!{tv.cell}）不符，"
+                  f"相差 {fmt(diff, prec)} {unit}")
+        yield Mismatch(detail, {"reported": _fmt_stated(st.value), "computed": fmt(tv.value, prec),
+                                "difference": fmt(diff, prec), "tolerance": f"{tol.normalize():f}",
+                                "table_field": st.field})
+
+
+def _part_of(s: Sentence, share: Share, used: set[int]) -> Stated | None:
+    """The last figure before the share, not already taken by an earlier share."""
+    best = None
+    for i, st in enumerate(s.stated):
+        if st.end <= share.start and i not in used:
+            best = i
+    if best is None:
+        return None
+    # another share between the figure and this one: the figure belongs to that share
+    if any(o.start < share.start and o.start >= s.stated[best].end for o in s.shares if o is not share):
+        return None
+    used.add(best)
+    return s.stated[best]
+
+
+def _base_of(lookup: Lookup, vocab: Vocabulary, s: Sentence, share: Share, part: Stated) -> tuple[str, Decimal, Decimal] | None:
+    """(field, value, half-width) of the total the share is of: named (占基本支出的), else the
+    nearest total of the part stated earlier in the sentence."""
+    if share.base_term is not None:
+        m = vocab.terms.search(normalise(share.base_term))
+        if m is None:
+            return None
+        key = vocab.field_of[m.lastgroup or ""]
+        for st in reversed(s.stated):
+            if st.field == key and st.end <= share.start:
+                return key, st.value, st.half
+        tv = lookup(key)
+        return (key, tv.value, tv.half) if tv else None
+    parents = vocab.parents.get(part.field, ())
+    for st in reversed(s.stated):
+        if st.end <= part.start and st.field in parents:
+            return st.field, st.value, st.half
+    return None
+
+
+def _shares(lookup: Lookup, text: str, s: Sentence, vocab: Vocabulary) -> Iterator[Mismatch]:
+    used: set[int] = set()
+    for share in s.shares:
+        part = _part_of(s, share, used)
+        if part is None:
+            continue
+        base = _base_of(lookup, vocab, s, share, part)
+        if base is None:
+            continue
+        bkey, bvalue, bhalf = base
+        if bkey == part.field or bvalue - bhalf <= 0:
+            continue
+        lo = (part.value - part.half) / (bvalue + bhalf) * HUNDRED
+        hi = (part.value + part.half) / (bvalue - bhalf) * HUNDRED
+        if share.pct + share.half >= lo and share.pct - share.half <= hi:
+            continue
+        computed = part.value / bvalue * HUNDRED
+        prec = max(2, -share.pct.as_tuple().exponent) if isinstance(share.pct.as_tuple().exponent, int) else 2
+        unit = _unit_word(vocab, part.field)
+        btv = lookup(bkey)
+        blabel = btv.label if btv is not None else bkey
+        detail = (f"文中“{quote(text, s, share.start, share.end)}”所述比例 {share.pct}%，"
+                  f"按{part.term} {_fmt_stated(part.value)} {unit} ÷ {blabel} {_fmt_stated(bvalue)} {unit} "
+                  f"计算应为 {fmt(computed, prec)}%")
+        yield Mismatch(detail, {"reported": f"{share.pct}", "computed": fmt(computed, prec),
+                                "difference": fmt(abs(computed - share.pct), prec)})
+
+
+def mismatches(text: str, vocab: Vocabulary, lookup: Lookup, year: int | None,
+               seen: set[tuple[str, Decimal]] | None = None) -> Iterator[Mismatch]:
+    """Every contradiction in one text; `seen` (field, figure) pairs are reported once per submission."""
+    if "元" not in text and "%" not in text and "％" not in text and "人" not in text and "名" not in text:
+        return
+    seen = set() if seen is None else seen
+    norm = normalise(text)
+    for s in sentences(norm, vocab, year):
+        yield from _figures(lookup, norm, s, vocab, seen)
+        yield from _shares(lookup, norm, s, vocab)
