@@ -1,1 +1,147 @@
-"""`selfeval-xl template` (to be implemented)."""
+"""`selfeval-xl template`: a blank or prefilled workbook, or one per department of a roster.
+
+Exit status: 0 written; 1 roster mode skipped some rows (the others were written) or wrote
+nothing; 2 used wrongly (bad option, unreadable roster or value file, output not writable).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from selfeval_xl.cli import app
+
+DEFAULT_OUTPUT = "部门整体支出绩效自评表.xlsx"
+DEFAULT_ROSTER_DIR = "自评表模板"
+MAX_UNITS = 50
+
+
+def _usage(err: Console, message: str) -> NoReturn:
+    err.print(f"错误：{message}", style="red", markup=False, highlight=False)
+    raise typer.Exit(2)
+
+
+def _write_error(err: Console, exc: OSError, target: Path) -> NoReturn:
+    why = exc.strerror or type(exc).__name__
+    _usage(err, f"无法写出文件 {exc.filename or target}（{why}）")
+
+
+@app.command("template")
+def template(
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH", show_default=False,
+                                                help=f"输出文件（默认 {DEFAULT_OUTPUT}）；按名单生成时为输出文件夹")] = None,
+    roster: Annotated[Path | None, typer.Option("--roster", metavar="FILE",
+                                                help="部门名单（.xlsx 或 .csv，列：预算编码、部门名称，可选 单位数、联系人）")] = None,
+    year: Annotated[int | None, typer.Option("--year", metavar="INT", help="年度（按名单生成时默认为上一年）")] = None,
+    values: Annotated[Path | None, typer.Option("--values", metavar="FILE", help="预填数据（YAML 或 JSON，按字段键）")] = None,
+    units: Annotated[int | None, typer.Option("--units", metavar="N", help="独立核算单位数（1–50，默认 1）")] = None,
+    password: Annotated[str | None, typer.Option("--password", metavar="TEXT", help="工作表保护密码（默认无密码）")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", metavar="N", help="按名单生成时的并行进程数（默认 CPU 核数）")] = None,
+) -> None:
+    """生成自评表模板：空白表、预填表，或按部门名单每个部门一份（名称、编码、年度已锁定）。"""
+    from selfeval_xl.spec import default_template
+
+    out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    if units is not None and not 1 <= units <= MAX_UNITS:
+        _usage(err, f"--units 应为 1 至 {MAX_UNITS} 的整数（现为 {units}）")
+    if year is not None and not 2000 <= year <= 2100:
+        _usage(err, f"--year 应为 2000 至 2100 之间的年份（现为 {year}）")
+    if workers is not None and workers < 1:
+        _usage(err, f"--workers 应为不小于 1 的整数（现为 {workers}）")
+    if password is not None and len(password) > 255:
+        _usage(err, "--password 过长（最多 255 个字符）")
+    tpl = default_template()
+    prefill = _load_values(err, values, tpl) if values is not None else {}
+    if roster is not None:
+        _roster_mode(out, err, tpl, roster, output, year, prefill, units, password, workers)
+    else:
+        _single(out, err, tpl, output, year, prefill, units, password)
+
+
+def _load_values(err: Console, path: Path, tpl: Any) -> dict[str, Any]:
+    from selfeval_xl.prefill import PrefillError, load_values
+
+    try:
+        return dict(load_values(path, tpl))
+    except PrefillError as exc:
+        _usage(err, str(exc))
+    except OSError as exc:
+        _usage(err, f"无法读取数据文件 {path}（{exc.strerror or type(exc).__name__}）")
+
+
+def _units_needed(prefill: dict[str, Any]) -> int:
+    from selfeval_xl.prefill import units_in
+
+    return units_in(prefill)
+
+
+def _single(out: Console, err: Console, tpl: Any, output: Path | None, year: int | None,
+            prefill: dict[str, Any], units: int | None, password: str | None) -> None:
+    from selfeval_xl.generate import GenerateError, write_workbook
+
+    target = output if output is not None else Path(DEFAULT_OUTPUT)
+    if target.is_dir() or str(target).endswith(("/", os.sep)):
+        target = target / DEFAULT_OUTPUT
+    if target.suffix.lower() != ".xlsx":
+        _usage(err, f"输出文件名应以 .xlsx 结尾：{target}")
+    if year is not None:
+        given = prefill.get("report.year")
+        if given not in (None, "", year):
+            _usage(err, f"--year {year} 与数据文件中的年度 {given} 不一致")
+        prefill["report.year"] = year
+    needed = _units_needed(prefill)
+    if units is not None and units < needed:
+        _usage(err, f"数据文件含第 {needed} 个单位的数据，--units 不能小于 {needed}")
+    n = units or needed
+    try:
+        write_workbook(target, tpl, units=n, values=prefill, password=password)
+    except GenerateError as exc:
+        _usage(err, str(exc))
+    except OSError as exc:
+        _write_error(err, exc, target)
+    what = "预填的自评表" if prefill else "空白自评表"
+    out.print(f"已生成{what}：{target}" + (f"（{n} 个独立核算单位）" if n > 1 else ""), markup=False)
+
+
+def _roster_mode(out: Console, err: Console, tpl: Any, roster: Path, output: Path | None, year: int | None,
+                 prefill: dict[str, Any], units: int | None, password: str | None, workers: int | None) -> None:
+    from selfeval_xl.generate import generate_roster
+    from selfeval_xl.roster import RosterError, read_roster
+
+    outdir = output if output is not None else Path(DEFAULT_ROSTER_DIR)
+    if outdir.suffix.lower() == ".xlsx" and not outdir.is_dir():
+        _usage(err, f"按名单生成时 -o 应为文件夹，而不是 .xlsx 文件：{outdir}")
+    if outdir.exists() and not outdir.is_dir():
+        _usage(err, f"输出位置已存在且不是文件夹：{outdir}")
+    if units is not None:
+        _usage(err, "按名单生成时单位数取自名单的“单位数”列，不能同时使用 --units")
+    for key in ("dept.name", "dept.code", "report.year"):
+        if key in prefill:
+            _usage(err, f"按名单生成时 {key} 取自名单，数据文件中不能包含该字段")
+    if year is None:
+        year = date.today().year - 1
+        out.print(f"未指定 --year，按 {year} 年度生成。", markup=False)
+    try:
+        result = read_roster(roster)
+    except RosterError as exc:
+        _usage(err, str(exc))
+    for problem in result.problems:
+        err.print(f"名单问题：{problem}", style="yellow", markup=False, highlight=False)
+    try:
+        report = generate_roster(result.entries, outdir, year=year, template=tpl, workers=workers or os.cpu_count(),
+                                 progress=bool(result.entries), password=password, values=prefill)
+    except OSError as exc:
+        _write_error(err, exc, outdir)
+    for problem in report.skipped:
+        err.print(f"未生成：{problem}", style="yellow", markup=False, highlight=False)
+    skipped = len(result.problems) + len(report.skipped)
+    out.print(f"生成 {len(report.written)} 份，跳过 {skipped} 行，输出目录 {outdir}（用时 {report.seconds:.1f} 秒）",
+              markup=False)
+    if skipped or not report.written:
+        raise typer.Exit(1)

@@ -25,6 +25,9 @@ from selfeval_xl.model.spec import Template
 
 CREATED = datetime(2000, 1, 1)  # fixed: identical input gives identical bytes
 FOOTER = "&C第 &P 页 共 &N 页"
+# LibreOffice cannot fit a single column wider than a portrait page to the page width (it
+# crops it instead): sheets with such a column (填表说明, 评价报告综述) print landscape.
+WIDE_COLUMN = 70
 
 
 class GenerateError(ValueError):
@@ -160,7 +163,7 @@ class _Writer:
         ws.fit_to_pages(1, 0)
         ws.center_horizontally()
         ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-        if s.landscape:
+        if s.landscape or max(s.widths, default=0) > WIDE_COLUMN:
             ws.set_landscape()
         else:
             ws.set_portrait()
@@ -170,7 +173,7 @@ class _Writer:
         if isinstance(name, str) and name:
             ws.set_header("&C" + name.replace("&", "&&")[:200])
         ws.set_footer(FOOTER)
-        ws.hide_gridlines(0 if s.name == self.layout.sheets[0].name else 2)
+        ws.hide_gridlines(2)
         freeze = self._freeze(s)
         if freeze:
             ws.freeze_panes(*freeze)

@@ -1,0 +1,174 @@
+"""Roster mode: one personalized workbook per department, in parallel processes.
+
+Each worker loads the template once (pickled into its initializer) and reuses the cached
+layout, so a workbook costs only its own cells. Name, code and year are prefilled and locked;
+the contact person is prefilled but stays editable.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from selfeval_xl.generate.filenames import roster_file_name
+from selfeval_xl.generate.workbook import write_workbook
+from selfeval_xl.model.spec import Template
+
+LOCKED = ("dept.name", "dept.code", "report.year")
+CHUNK = 8  # departments per task: amortizes inter-process traffic
+
+
+@dataclass
+class GenerateReport:
+    """What roster mode did: files written, rows skipped (with the reason), how long it took."""
+
+    outdir: Path
+    written: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Job:
+    row: int
+    path: Path
+    units: int
+    values: dict[str, Any]
+
+
+def entry_values(entry: Any, year: int) -> dict[str, Any]:
+    """Input values of one roster entry (RosterEntry: row, code, name, units, contact)."""
+    values: dict[str, Any] = {"dept.name": entry.name, "dept.code": entry.code, "report.year": year}
+    if getattr(entry, "contact", None):
+        values["contact.name"] = entry.contact
+    return values
+
+
+def plan(entries: Iterable[Any], year: int, outdir: Path, common: Mapping[str, Any] | None = None) -> list[_Job]:
+    """One job per entry, with unique, safe file names (a clash gets the row number appended)."""
+    jobs: list[_Job] = []
+    used: set[str] = set()
+    for e in entries:
+        name = roster_file_name(e.code, e.name, year)
+        if name.casefold() in used:
+            stem, ext = os.path.splitext(name)
+            name = f"{stem}_第{e.row}行{ext}"
+        used.add(name.casefold())
+        values = {**(common or {}), **entry_values(e, year)}
+        units = max(1, int(getattr(e, "units", 1) or 1), _units_in(values))
+        jobs.append(_Job(e.row, outdir / name, units, values))
+    return jobs
+
+
+def _units_in(values: Mapping[str, Any]) -> int:
+    n = 1
+    for key in values:
+        head, dot, tail = key.rpartition(".u")
+        if dot and tail.isdigit():
+            n = max(n, int(tail))
+    return n
+
+
+_template: Template | None = None
+_password: str | None = None
+
+
+def _init(template: Template, password: str | None) -> None:
+    global _template, _password
+    _template, _password = template, password
+
+
+def _run(jobs: Sequence[_Job]) -> list[tuple[int, Path, str | None]]:
+    assert _template is not None
+    out: list[tuple[int, Path, str | None]] = []
+    for job in jobs:
+        try:
+            write_workbook(job.path, _template, units=job.units, values=job.values, locked=LOCKED, password=_password)
+            out.append((job.row, job.path, None))
+        except Exception as exc:  # one bad department must not stop the others
+            out.append((job.row, job.path, str(exc) or type(exc).__name__))
+    return out
+
+
+def generate_roster(entries: Iterable[Any] | str | os.PathLike[str], outdir: str | os.PathLike[str], *,
+                    year: int, template: Template | None = None, workers: int | None = None,
+                    progress: bool | Callable[[int], None] | None = None,
+                    password: str | None = None, values: Mapping[str, Any] | None = None) -> GenerateReport:
+    """Write one workbook per roster entry into `outdir`.
+
+    `entries`: RosterEntry objects, or a roster file (read with roster.read_roster; its problem
+    rows are reported as skipped). `progress(n)` is called as n more are done; True shows a
+    rich progress bar on stderr. `values`: prefilled in every workbook (e.g. report.region);
+    a unit needing `.uN` names gets at least N units.
+    """
+    problems: list[str] = []
+    if isinstance(entries, str | os.PathLike):
+        from selfeval_xl.roster import read_roster
+
+        result = read_roster(entries)
+        entries, problems = result.entries, list(result.problems)
+    if template is None:
+        from selfeval_xl.spec import default_template
+
+        template = default_template()
+    entries = list(entries)
+    if progress is True:
+        return _with_bar(entries, outdir, year, template, workers, password, problems, values)
+    report = _generate(entries, outdir, year, template, workers, progress or None, password, values)
+    report.skipped[:0] = problems
+    return report
+
+
+def _with_bar(entries: list[Any], outdir: Any, year: int, template: Template, workers: int | None,
+              password: str | None, problems: list[str], values: Mapping[str, Any] | None) -> GenerateReport:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("生成模板"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("生成", total=len(entries))
+        report = _generate(entries, outdir, year, template, workers,
+                           lambda n: bar.advance(task, n), password, values)
+    report.skipped[:0] = problems
+    return report
+
+
+def _generate(entries: list[Any], outdir: Any, year: int, template: Template, workers: int | None,
+              progress: Callable[[int], None] | None, password: str | None,
+              values: Mapping[str, Any] | None = None) -> GenerateReport:
+    t0 = time.perf_counter()
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = plan(entries, year, out, values)
+    report = GenerateReport(out)
+    workers = max(1, workers or os.cpu_count() or 1)
+    chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    results: list[tuple[int, Path, str | None]] = []
+    if workers == 1 or len(chunks) <= 1:
+        _init(template, password)
+        for chunk in chunks:
+            done = _run(chunk)
+            results.extend(done)
+            if progress:
+                progress(len(done))
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), initializer=_init,
+                                 initargs=(template, password)) as pool:
+            futures = [pool.submit(_run, chunk) for chunk in chunks]
+            for fut in as_completed(futures):
+                done = fut.result()
+                results.extend(done)
+                if progress:
+                    progress(len(done))
+    for row, path, error in sorted(results, key=lambda r: r[0]):
+        if error is None:
+            report.written.append(path)
+        else:
+            report.skipped.append(f"第 {row} 行：{error}")
+    report.seconds = time.perf_counter() - t0
+    return report
