@@ -45,11 +45,22 @@ skip() {
 rm -rf "$out/templates" "$out/退回修改" "$archive"
 mkdir -p "$out"
 
+# why_not CMD [FILE_OR_DIR...]: empty when the step can run, else the reason (in Chinese).
+why_not() {
+  local cmd=$1; shift
+  if ! has_cmd "$cmd"; then echo "本版本尚无 $cmd 命令"; return; fi
+  local p
+  for p in "$@"; do
+    if [ ! -e "$p" ]; then echo "缺少 $p"; return; fi
+  done
+}
+
 # 1. Templates for every department of the roster.
-if has_cmd template && [ -f "$roster" ]; then
+why=$(why_not template "$roster")
+if [ -z "$why" ]; then
   run_step "生成模板（按名单）" 0 "$sx" template --roster "$roster" --year "$year" -o "$out/templates/"
 else
-  skip "生成模板（按名单）" "本版本尚无 template 命令或缺少 $roster"
+  skip "生成模板（按名单）" "$why"
 fi
 
 # 2. Sample submissions: committed under samples/submissions/, regenerated when missing.
@@ -57,39 +68,40 @@ if ! compgen -G "$subs/*.xls*" >/dev/null && [ -f scripts/make_samples.py ]; the
   run_step "生成示例报送文件" 0 .venv/bin/python scripts/make_samples.py
 fi
 if compgen -G "$subs/*" >/dev/null; then
-  have_subs=1
   echo
   echo "==> 示例报送文件（$subs/）："
   ls -1 "$subs"
-else
-  have_subs=0
 fi
 
 # 3. Check: exit 1 means "some submissions have errors" — expected for the samples.
-if [ "$have_subs" = 1 ] && has_cmd check; then
+why=$(why_not check "$subs")
+if [ -z "$why" ]; then
   run_step "审核示例报送文件" 1 "$sx" check "$subs/" --json "$out/审核结果.json" \
     --report "$out/审核结果.xlsx" --annotate "$out/退回修改/"
 else
-  skip "审核示例报送文件" "本版本尚无 check 命令或没有示例报送文件"
+  skip "审核示例报送文件" "$why"
 fi
 
 # 4. Summary workbook.
-if [ "$have_subs" = 1 ] && has_cmd summarize; then
+why=$(why_not summarize "$subs")
+if [ -z "$why" ]; then
   run_step "汇总" 0 "$sx" summarize "$subs/" -o "$summary"
 else
-  skip "汇总" "本版本尚无 summarize 命令或没有示例报送文件"
+  skip "汇总" "$why"
 fi
 
 # 5. Collection ledger and filing status against the roster.
-if [ "$have_subs" = 1 ] && has_cmd collect; then
+why=$(why_not collect "$subs")
+if [ -z "$why" ]; then
   run_step "收件登记" 1 "$sx" collect "$subs/" --archive "$archive"
 else
-  skip "收件登记" "本版本尚无 collect 命令或没有示例报送文件"
+  skip "收件登记" "$why"
 fi
-if has_cmd status && [ -d "$archive" ]; then
+why=$(why_not status "$archive" "$roster")
+if [ -z "$why" ]; then
   run_step "报送情况（催报）" 1 "$sx" status --archive "$archive" --roster "$roster" --year "$year"
 else
-  skip "报送情况（催报）" "本版本尚无 status 命令或尚未收件登记"
+  skip "报送情况（催报）" "$why"
 fi
 
 echo
