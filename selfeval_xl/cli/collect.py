@@ -190,7 +190,7 @@ def _print_status(rep: StatusReport) -> None:
     if chase:
         t = Table(title="催报名单（未提交、未通过、待说明）")
         for col in ("预算编码", "部门名称", "状态", "联系人", "最后收到", "错误", "待说明", "文件"):
-            t.add_column(col, overflow="fold")
+            t.add_column(col, overflow="fold", no_wrap=col in ("状态", "最后收到"))
         for d in chase:
             t.add_row(_esc(d.code), _esc(d.name), f"[{STATE_STYLE[d.state]}]{d.state}[/]", _esc(d.contact or ""),
                       d.received_at, str(d.errors) if d.versions else "", str(d.warnings) if d.versions else "",
@@ -202,7 +202,7 @@ def _print_status(rep: StatusReport) -> None:
     if filed:
         t = Table(title="主要数据与上年对比（万元）")
         for col in ("预算编码", "部门名称", "收入合计 本年", "上年", "支出合计 本年", "上年", "三公经费 本年", "上年"):
-            t.add_column(col, overflow="fold", justify="right" if "年" in col else "left")
+            t.add_column(col, overflow="fold", justify="right" if "年" in col else "left", no_wrap="年" in col)
         for d in filed[:MAX_ROWS]:
             cells = []
             for key in ("income.total", "expenditure.total", "three_public.total"):
