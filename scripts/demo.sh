@@ -63,9 +63,10 @@ else
   skip "生成模板（按名单）" "$why"
 fi
 
-# 2. Sample submissions: committed under samples/submissions/, regenerated when missing.
-if ! compgen -G "$subs/*.xls*" >/dev/null && [ -f scripts/make_samples.py ]; then
-  run_step "生成示例报送文件" 0 .venv/bin/python scripts/make_samples.py
+# 2. Sample submissions: committed under samples/submissions/ (made from samples/data/*.yaml by
+#    scripts/make_samples.py); regenerated when missing or out of date.
+if [ -f scripts/make_samples.py ] && ! .venv/bin/python scripts/make_samples.py --check >/dev/null 2>&1; then
+  run_step "重新生成示例报送文件（缺失或已过期）" 0 .venv/bin/python scripts/make_samples.py
 fi
 if compgen -G "$subs/*" >/dev/null; then
   echo
