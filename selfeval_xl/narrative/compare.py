@@ -26,25 +26,22 @@ HUNDRED = Decimal(100)
 
 def quote(text: str, s: Sentence, start: int, end: int) -> str:
     """The sentence, trimmed to about QUOTE_CHARS characters around the figure at [start, end)."""
-    a, b = s.start, s.end
-    while a < b and text[a] in " \t\n\u3000":
-        a += 1
-    while b > a and text[b - 1] in " \t\n\u3000。":
-        b -= 1
-    if b - a <= QUOTE_CHARS:
-        return text[a:b]
-    # a long sentence: keep to the clause run between semicolons around the figure
-    semi_a = max(text.rfind("；", a, start), text.rfind(";", a, start))
-    semi_b = min((x for x in (text.find("；", end, b), text.find(";", end, b)) if x >= 0), default=-1)
-    a = semi_a + 1 if semi_a >= 0 else a
-    b = semi_b if semi_b >= 0 else b
-    if b - a <= QUOTE_CHARS:
-        return ("…" if a > s.start else "") + text[a:b] + ("…" if b < s.end - 1 else "")
-    mid = (start + end) // 2
-    lo = max(a, mid - QUOTE_CHARS // 2)
-    hi = min(b, lo + QUOTE_CHARS)
-    lo = max(a, hi - QUOTE_CHARS)
-    return ("…" if lo > a else "") + text[lo:hi] + ("…" if hi < b else "")
+    a0, b0 = s.start, s.end
+    while a0 < b0 and text[a0] in " \t\n\u3000":
+        a0 += 1
+    while b0 > a0 and text[b0 - 1] in " \t\n\u3000。":
+        b0 -= 1
+    a, b = a0, b0
+    if b - a > QUOTE_CHARS:  # a long sentence: keep to the clauses between semicolons around the figure
+        semi_a = max(text.rfind("；", a, start), text.rfind(";", a, start))
+        semi_b = min((x for x in (text.find("；", end, b), text.find(";", end, b)) if x >= 0), default=-1)
+        a = semi_a + 1 if semi_a >= 0 else a
+        b = semi_b if semi_b >= 0 else b
+    if b - a > QUOTE_CHARS:
+        mid = (start + end) // 2
+        a = max(a, mid - QUOTE_CHARS // 2)
+        b = min(b, a + QUOTE_CHARS)
+    return ("…" if a > a0 else "") + text[a:b] + ("…" if b < b0 else "")
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def rule_message(expr: Expr, outcome: Outcome, env: Env, label: Callable[[str], 
         src = right.args[0] if hasattr(right, "args") else right
         src_text = describe(src, env, label, prec)
         ltext = ltext.rsplit(" ", 1)[0]
-        msg = f"{ltext}“{lt}”与{src_text}不符，应为“{rt}”"
+        msg = f"{ltext}“{lt}”与{src_text} 不符，应为“{rt}”"
         return msg, {"reported": str(lt), "computed": str(rt)}
     assert isinstance(pair.left, Interval) and isinstance(pair.right, Interval)
     reported, computed = _shown(pair.left, prec), _shown(pair.right, prec)
