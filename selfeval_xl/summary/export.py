@@ -48,11 +48,16 @@ def plain(v: object, kind: str) -> str:
     if kind == BOOL:
         return "是" if v else "否"
     if isinstance(v, Decimal):
-        return format(v, "f")
+        return money_text(v) if kind == MONEY else format(v, "f")
     s = str(v)
     if kind == TEXT and s.startswith(_FORMULA_START):
         return "'" + s
     return s
+
+
+def money_text(v: Decimal) -> str:
+    """At least two decimals ("96" → "96.00"), padding only: never rounds away a typed digit."""
+    return format(v.quantize(Decimal("0.01")) if decimals_of(v) <= 2 else v, "f")
 
 
 def write_csv(outdir: str | os.PathLike[str], c: Collection) -> list[Path]:
@@ -73,11 +78,11 @@ def write_csv(outdir: str | os.PathLike[str], c: Collection) -> list[Path]:
     return written
 
 
-def _json_value(v: object) -> object:
+def _json_value(v: object, kind: str) -> object:
     if isinstance(v, Decimal):
-        return format(v, "f")
+        return money_text(v) if kind == MONEY else format(v, "f")
     if hasattr(v, "item") and not isinstance(v, str):  # numpy scalars (bool columns)
-        return v.item()  # type: ignore[union-attr]
+        return v.item()
     return v
 
 
@@ -88,9 +93,15 @@ def to_json(c: Collection) -> dict[str, object]:
         "tool": "selfeval-xl", "version": __version__,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "title": title_for(c), "note": exclusion_note(c),
-        "tables": {name: [{k: _json_value(v) for k, v in zip(c.frame(name).columns, row, strict=True)}
-                          for row in c.frame(name).itertuples(index=False, name=None)] for name in FRAMES},
+        "tables": {name: _records(c, name) for name in FRAMES},
     }
+
+
+def _records(c: Collection, name: str) -> list[dict[str, object]]:
+    df, kinds = c.frame(name), c.kinds[name]
+    ks = [(col, kinds.get(col, TEXT)) for col in df.columns]
+    return [{col: _json_value(v, k) for (col, k), v in zip(ks, row, strict=True)}
+            for row in df.itertuples(index=False, name=None)]
 
 
 def write_json(path: str | os.PathLike[str], c: Collection) -> None:
