@@ -15,6 +15,7 @@ import io
 import os
 import sys
 import tempfile
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -114,6 +115,18 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def same_content(a: bytes, b: bytes) -> bool:
+    """Equal bytes, or the same zip parts with the same uncompressed content (zlib may differ)."""
+    if a == b:
+        return True
+    try:
+        with zipfile.ZipFile(io.BytesIO(a)) as za, zipfile.ZipFile(io.BytesIO(b)) as zb:
+            names = sorted(za.namelist())
+            return names == sorted(zb.namelist()) and all(za.read(n) == zb.read(n) for n in names)
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+
+
 def stale(expected: dict[Path, bytes]) -> list[str]:
     """Human-readable differences between the committed files and what would be generated."""
     problems = []
@@ -121,7 +134,7 @@ def stale(expected: dict[Path, bytes]) -> list[str]:
         rel = path.relative_to(ROOT)
         if not path.exists():
             problems.append(f"missing: {rel}")
-        elif path.read_bytes() != data:
+        elif not same_content(path.read_bytes(), data):
             problems.append(f"stale:   {rel}")
     for path in sorted(SUBMISSIONS.glob("*.xlsx")):
         if path not in expected:
@@ -145,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     written = 0
     for path, data in expected.items():
-        if not path.exists() or path.read_bytes() != data:
+        if not path.exists() or not same_content(path.read_bytes(), data):
             _atomic_write(path, data)
             written += 1
     for path in sorted(SUBMISSIONS.glob("*.xlsx")):
