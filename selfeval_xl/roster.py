@@ -243,6 +243,4 @@ def _parse_rows(rows: list[list[Any]], header_index: int, cols: dict[str, int]) 
         seen[code] = excel_row
         contact = _text(raw_contact) if raw_contact is not None else None
         result.entries.append(RosterEntry(excel_row, code, name, units, contact or None))
-    if not result.entries and not result.problems:
-        result.problems.append("名单中没有任何部门（表头下方为空）")
     return result
