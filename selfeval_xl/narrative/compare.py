@@ -130,6 +130,15 @@ def _base_of(lookup: Lookup, vocab: Vocabulary, s: Sentence, share: Share, part:
     return None
 
 
+def _precise(lookup: Lookup, key: str, value: Decimal, half: Decimal) -> tuple[Decimal, Decimal]:
+    """A stated figure that agrees with the table is taken at the table's precision ("96万元" is
+    96.00 ± 0.005 then, not ± 0.5); one that contradicts it stays as stated (already reported)."""
+    tv = lookup(key)
+    if tv is not None and abs(value - tv.value) <= half + tv.half:
+        return tv.value, tv.half
+    return value, half
+
+
 def _shares(lookup: Lookup, text: str, s: Sentence, vocab: Vocabulary) -> Iterator[Mismatch]:
     used: set[int] = set()
     for share in s.shares:
@@ -140,19 +149,21 @@ def _shares(lookup: Lookup, text: str, s: Sentence, vocab: Vocabulary) -> Iterat
         if base is None:
             continue
         bkey, bvalue, bhalf = base
+        pvalue, phalf = _precise(lookup, part.field, part.value, part.half)
+        bvalue, bhalf = _precise(lookup, bkey, bvalue, bhalf)
         if bkey == part.field or bvalue - bhalf <= 0:
             continue
-        lo = (part.value - part.half) / (bvalue + bhalf) * HUNDRED
-        hi = (part.value + part.half) / (bvalue - bhalf) * HUNDRED
+        lo = (pvalue - phalf) / (bvalue + bhalf) * HUNDRED
+        hi = (pvalue + phalf) / (bvalue - bhalf) * HUNDRED
         if share.pct + share.half >= lo and share.pct - share.half <= hi:
             continue
-        computed = part.value / bvalue * HUNDRED
+        computed = pvalue / bvalue * HUNDRED
         prec = max(2, -share.pct.as_tuple().exponent) if isinstance(share.pct.as_tuple().exponent, int) else 2
         unit = _unit_word(vocab, part.field)
         btv = lookup(bkey)
         blabel = btv.label if btv is not None else bkey
         detail = (f"文中“{quote(text, s, share.start, share.end)}”所述比例 {share.pct}%，"
-                  f"按{part.term} {_fmt_stated(part.value)} {unit} ÷ {blabel} {_fmt_stated(bvalue)} {unit} "
+                  f"按{part.term} {_fmt_stated(pvalue)} {unit} ÷ {blabel} {_fmt_stated(bvalue)} {unit} "
                   f"计算应为 {fmt(computed, prec)}%")
         yield Mismatch(detail, {"reported": f"{share.pct}", "computed": fmt(computed, prec),
                                 "difference": fmt(abs(computed - share.pct), prec)})
