@@ -26,7 +26,7 @@ from selfeval_xl.ledger.schema import connect
 from selfeval_xl.ledger.store import Archive
 from selfeval_xl.model.submission import Submission
 
-CHUNK = 200
+CHUNK = 200  # files per intake/store/record cycle (SELFEVAL_COLLECT_CHUNK overrides, for tests)
 # A batch-level finding of `check`: in the ledger the newer submission supersedes the older,
 # so a duplicate warning would make the current one 待说明 for nothing the department can fix.
 BATCH_ONLY_CODES = {"duplicate-submission"}
@@ -125,10 +125,11 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
             if it.state != NEW:
                 tick(it)
         received_at = records.now_utc()
+        size = _chunk_size()
         buffer: list[tuple[CollectItem, Submission]] = []
         for it, sub in zip(todo, check([t.path for t in todo], workers), strict=True):
             buffer.append((it, sub))
-            if len(buffer) >= CHUNK:
+            if len(buffer) >= size:
                 _store_chunk(conn, arc, buffer, received_at, tick)
                 buffer = []
         if buffer:
@@ -137,6 +138,13 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
     finally:
         conn.close()
     return CollectReport(arc.root, items, repaired, time.perf_counter() - started)
+
+
+def _chunk_size() -> int:
+    try:
+        return max(1, int(os.environ.get("SELFEVAL_COLLECT_CHUNK", CHUNK)))
+    except ValueError:
+        return CHUNK
 
 
 def _triage(conn: sqlite3.Connection, paths: list[str]) -> tuple[list[CollectItem], list[CollectItem]]:
