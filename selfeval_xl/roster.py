@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -21,6 +22,7 @@ MAX_UNITS = 50
 CODE_MAX_LENGTH = 20
 NAME_MAX_LENGTH = 60
 MAX_ROSTER_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 100_000
 _CODE_RE = re.compile(r"^[0-9A-Za-z]+$")
 
 # Header aliases, compared after normalisation (no spaces, ASCII brackets, no "*" markers).
@@ -91,7 +93,8 @@ def _read_csv(p: Path) -> list[list[Any]]:
     elif sample.count(";") > sample.count(",") and sample.count(";") > 0:
         delimiter = ";"
     try:
-        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return [list(r) for r in itertools.islice(reader, MAX_ROWS)]
     except csv.Error as exc:
         raise RosterError(f"名单文件 {p.name} 不是有效的 CSV 文件") from exc
 
@@ -107,7 +110,16 @@ def _decode(data: bytes) -> str | None:
 
 
 def _read_workbook(p: Path) -> list[list[list[Any]]]:
-    """Every visible worksheet as rows, row index + 1 = Excel row number."""
+    """Every visible worksheet as rows, row index + 1 = Excel row number.
+
+    .xlsx goes through openpyxl first because it sees number formats: a code typed as the
+    number 1203 but shown as 001203 (format "000000") keeps its leading zeros.
+    """
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            return _read_openpyxl(p)
+        except Exception:  # noqa: BLE001 - try calamine, which reads some files openpyxl cannot
+            pass
     try:
         import python_calamine as pc
 
@@ -115,21 +127,39 @@ def _read_workbook(p: Path) -> list[list[list[Any]]]:
         sheets = []
         for meta in wb.sheets_metadata:
             if meta.visible == pc.SheetVisibleEnum.Visible and meta.typ == pc.SheetTypeEnum.WorkSheet:
-                sheets.append(wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False))
+                rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                sheets.append(rows[:MAX_ROWS])
         return sheets
-    except Exception as calamine_exc:
-        if p.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise RosterError(f"无法读取名单文件：{p.name}（文件已损坏或不是 Excel 文件）") from calamine_exc
-    try:
-        import openpyxl
-
-        wb2 = openpyxl.load_workbook(p, read_only=True, data_only=True)
-        out = [[list(r) for r in ws.iter_rows(values_only=True)]
-               for ws in wb2.worksheets if ws.sheet_state == "visible"]
-        wb2.close()
-        return out
     except Exception as exc:
         raise RosterError(f"无法读取名单文件：{p.name}（文件已损坏、加密或不是 Excel 文件）") from exc
+
+
+def _read_openpyxl(p: Path) -> list[list[list[Any]]]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    try:
+        out = []
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                continue
+            rows: list[list[Any]] = []
+            for row in ws.iter_rows():
+                rows.append([_padded(getattr(c, "value", None), getattr(c, "number_format", None)) for c in row])
+                if len(rows) >= MAX_ROWS:
+                    break
+            out.append(rows)
+        return out
+    finally:
+        wb.close()
+
+
+def _padded(v: Any, number_format: str | None) -> Any:
+    """A whole number shown with a zero-padded format ("000000") as the text Excel displays."""
+    if (isinstance(v, int | float) and not isinstance(v, bool) and number_format
+            and set(number_format) == {"0"} and float(v).is_integer() and v >= 0):
+        return str(int(v)).zfill(len(number_format))
+    return v
 
 
 # ---- header ---------------------------------------------------------------------------------
@@ -143,14 +173,14 @@ def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     """(header row index, {column role: column index}) of the first row naming code and name."""
     aliases = {"code": CODE_HEADERS, "name": NAME_HEADERS, "units": UNITS_HEADERS, "contact": CONTACT_HEADERS}
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        cols: dict[str, int] = {}
+        best: dict[str, tuple[int, int]] = {}  # role → (alias rank, column)
         for j, v in enumerate(row):
             h = _norm_header(v)
             for role, names in aliases.items():
-                if role not in cols and h in names:
-                    cols[role] = j
-        if "code" in cols and "name" in cols:
-            return i, cols
+                if h in names and (role not in best or names.index(h) < best[role][0]):
+                    best[role] = (names.index(h), j)
+        if "code" in best and "name" in best:
+            return i, {role: j for role, (_, j) in best.items()}
     return None
 
 

@@ -112,3 +112,52 @@ def test_sample_roster_is_clean() -> None:
     assert len(res.entries) >= 5
     assert any(e.name == "中共临湘市委网络安全和信息化委员会办公室" for e in res.entries)
     assert any(e.units > 1 for e in res.entries)
+
+
+def test_zero_padded_number_format_keeps_leading_zeros(tmp_path: Path) -> None:
+    p = tmp_path / "r.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["部门名称", "单位名称", "预算编码"])   # both name headers: 部门名称 wins
+    ws.append(["临湘市教育局", "局机关", 1203])
+    ws["C2"].number_format = "000000"
+    ws.append(["临湘市财政局", "局机关", 906017.0])
+    wb.save(p)
+    res = read_roster(p)
+    assert res.problems == []
+    assert [(e.code, e.name) for e in res.entries] == [("001203", "临湘市教育局"), ("906017", "临湘市财政局")]
+
+
+def test_hidden_sheet_ignored_and_header_found_on_a_later_sheet(tmp_path: Path) -> None:
+    p = tmp_path / "r.xlsx"
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "说明"
+    notes.append(["本表为报送名单"])
+    hidden = wb.create_sheet("旧名单")
+    hidden.append(["预算编码", "部门名称"])
+    hidden.append(["000001", "已撤销的部门"])
+    hidden.sheet_state = "hidden"
+    ws = wb.create_sheet("名单")
+    ws.append(["预算编码", "部门名称", "联系人"])
+    ws.append(["906017", "临湘市委网信办", None])
+    wb.save(p)
+    res = read_roster(p)
+    assert [(e.row, e.code) for e in res.entries] == [(2, "906017")]
+
+
+def test_calamine_path_gives_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import selfeval_xl.roster as roster_mod
+
+    p = _xlsx(tmp_path / "r.xlsx", [["预算编码", "部门名称", "单位数"], [906017, "临湘市委网信办", 2],
+                                    [None, None, None], ["yyx342", None, 1]], start_row=3, title="名单")
+    direct = read_roster(p)
+
+    def fail(_: Path) -> None:
+        raise ValueError("openpyxl unavailable")
+
+    monkeypatch.setattr(roster_mod, "_read_openpyxl", fail)
+    via_calamine = read_roster(p)
+    assert via_calamine == direct
+    assert direct.entries == [RosterEntry(4, "906017", "临湘市委网信办", 2)]
+    assert direct.problems == ["第 6 行：缺少部门名称，该行已跳过"]
