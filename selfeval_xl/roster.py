@@ -100,7 +100,15 @@ def _read_csv(p: Path) -> list[list[Any]]:
 
 
 def _decode(data: bytes) -> str | None:
-    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK, Chinese Excel's CSV)."""
+    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK, Chinese Excel's CSV).
+
+    Excel's "Unicode text" export is UTF-16 with a BOM (tab-separated).
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(enc)

@@ -87,6 +87,12 @@ def test_csv_gbk_as_chinese_excel_saves_it(tmp_path: Path) -> None:
     assert res.problems and res.problems[0].startswith("第 3 行：缺少预算编码")
 
 
+def test_utf16_tab_separated_unicode_text(tmp_path: Path) -> None:
+    p = tmp_path / "r.txt"
+    p.write_bytes("预算编码\t部门名称\r\n906017\t临湘市委网信办\r\n".encode("utf-16"))
+    assert read_roster(p).entries == [RosterEntry(2, "906017", "临湘市委网信办")]
+
+
 def test_missing_file_and_no_header_raise(tmp_path: Path) -> None:
     with pytest.raises(RosterError, match="找不到名单文件"):
         read_roster(tmp_path / "nope.xlsx")
