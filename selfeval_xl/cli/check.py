@@ -100,15 +100,15 @@ def check(
     try:
         if json_out is not None:
             write_json(json_out, subs, version=__version__, checked_at=checked_at)
-            written.append(("JSON 审核结果", str(json_out)))
+            written.append((" JSON 审核结果", str(json_out)))
         if report is not None:
             write_excel_report(report, subs)
-            written.append(("Excel 审核报告", str(report)))
+            written.append((" Excel 审核报告", str(report)))
         if annotate_dir is not None:
             result = annotate_batch(subs, annotate_dir)
             for note in result.notes:
                 out.print(f"  说明：{note}", markup=False)
-            written.append((f"标注副本 {len(result.written)} 份", str(annotate_dir)))
+            written.append((f" {len(result.written)} 份标注副本", str(annotate_dir)))
     except AnnotateError as exc:
         _fail_usage(err, [str(exc)])
     except OSError as exc:

@@ -88,7 +88,8 @@ def annotate_batch(submissions: Sequence[Submission], outdir: str | os.PathLike[
             result.notes.append(f"{sub.file}：{suffix or '该'} 格式无法生成标注副本，请对照审核报告修改")
             continue
         if not _marks(sub):
-            result.notes.append(f"{sub.file}：问题不涉及具体单元格，未生成标注副本")
+            if any(f.severity == "error" or (f.severity == "warning" and not f.explained) for f in sub.findings):
+                result.notes.append(f"{sub.file}：问题不涉及具体单元格，未生成标注副本")
             continue
         target = _target(out, src.name, used, sources)
         try:

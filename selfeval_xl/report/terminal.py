@@ -38,23 +38,29 @@ def counts_line(submissions: Sequence[Submission]) -> str:
             f"未通过 {c['fail']}，无法读取 {c['unreadable']}")
 
 
+def _summary(sub: Submission) -> str:
+    c = sub.counts()
+    parts = [f"错误 {c['errors']}" if c["errors"] else "", f"警告 {c['warnings']}" if c["warnings"] else ""]
+    text = "，".join(p for p in parts if p)
+    return f"（{text}）" if text else ""
+
+
 def build_table(submissions: Sequence[Submission], *, only_problems: bool = False) -> Table:
-    """The rich table (exposed so tests and other commands can render it their own way)."""
+    """The rich table: a line per file (status, file, counts), then a line per finding
+    (表名!单元格, message). The message column gets the width: file names go there too."""
     table = Table(show_lines=False, header_style="bold", expand=False, pad_edge=False)
     table.add_column("状态", no_wrap=True)
-    table.add_column("文件", overflow="fold", max_width=40)
     table.add_column("位置", no_wrap=True)
-    table.add_column("问题", overflow="fold", ratio=1)
-    for sub in submissions:
+    table.add_column("文件 / 问题", overflow="fold", ratio=1)
+    rows = [s for s in submissions if not (only_problems and s.status == "pass")]
+    for n, sub in enumerate(rows):
         status = sub.status
-        if only_problems and status == "pass":
-            continue
-        label = Text(STATUS_LABEL[status], style=STATUS_STYLE[status])
-        name = Text(sub.file)
         findings = ordered(sub.findings)
-        if not findings:
-            table.add_row(label, name, "", "")
-            continue
+        head = Text(sub.file, style="bold" if findings else "")
+        head.append(_summary(sub), style="dim")
+        last = n == len(rows) - 1
+        table.add_row(Text(STATUS_LABEL[status], style=STATUS_STYLE[status]), "", head,
+                      end_section=not findings and not last and bool(rows[n + 1].findings))
         for i, f in enumerate(findings):
             msg = Text()
             msg.append(f"[{SEVERITY_LABEL.get(f.severity, f.severity)}] ", style=_SEVERITY_STYLE.get(f.severity, ""))
@@ -62,9 +68,7 @@ def build_table(submissions: Sequence[Submission], *, only_problems: bool = Fals
             mark = explained_mark(f)
             if mark:
                 msg.append(f"（{mark}）", style="green")
-            first = i == 0
-            table.add_row(label if first else "", name if first else "", where(f), msg,
-                          end_section=(i == len(findings) - 1))
+            table.add_row("", where(f), msg, end_section=(i == len(findings) - 1 and not last))
     return table
 
 
