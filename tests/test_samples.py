@@ -109,6 +109,7 @@ def test_seed_tables(seed: dict[str, Any]) -> None:
         ("产出目标", "时效指标", "预算执行情况"), ("产出目标", "成本指标", "预算执行情况"),
         ("效益目标", "社会效益", "社会满意度"), ("效益目标", "经济效益", "无"), ("效益目标", "生态效益", "无"),
         ("满意度", "社会公众或服务对象满意度", "社会满意度")]
+    assert all(r[3] == r[2] for r in rows)  # the seed's 绩效目标 column holds the indicator names
     assert [r[4] for r in rows][2:] == ["完成任务", rows[3][4], rows[4][4], "按时按质完成任务", "按时按质完成任务",
                                         "良好", None, None, "良好"]
     assert "推送原创和上级稿件共计3526条" in rows[3][4]
