@@ -220,3 +220,11 @@ def _add_findings_sheet(wb, sub: Submission) -> None:  # noqa: ANN001
         _text(ws, row, 5, f.code)
         _text(ws, row, 6, explained_mark(f))
     ws.auto_filter.ref = f"A1:F{max(2, len(sub.findings) + 1)}"
+    # printed for the department: one page wide, landscape, header on every page
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
