@@ -202,3 +202,48 @@ def test_samples_readme_describes_every_file() -> None:
     for p in (SAMPLES / "data").glob("*.yaml"):
         assert p.stem in readme, p.stem
     assert "roster.xlsx" in readme and "make_samples.py" in readme
+
+
+# ---- the committed workbooks in a real engine -----------------------------------------------
+LO_SAMPLES = {  # stem → units, and whether any live check shows ✘
+    SEED_STEM: (1, False),
+    "902001_临湘市教育局": (3, False),
+    "907004_临湘市统计局_尾差不算错误": (1, False),
+    "907001_临湘市民政局_支出合计不符": (1, True),
+}
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    import lo
+
+    out = tmp_path_factory.mktemp("samples_lo")
+    return {stem: lo.recalc(SAMPLES / "submissions" / f"{stem}.xlsx", out / stem) for stem in LO_SAMPLES}
+
+
+def _formula_cells(path: Path, units: int) -> dict[str, Any]:
+    from selfeval_xl.layout import build_layout
+
+    layout = build_layout(default_template(), units)
+    wb = openpyxl.load_workbook(path, data_only=True)
+    return {f"{f.cell.sheet}!{f.cell.a1}": wb[f.cell.sheet][f.cell.a1].value for f in layout.formulas}
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("stem", sorted(LO_SAMPLES))
+def test_sample_cached_values_equal_libreoffice(recalculated: dict[str, Path], stem: str) -> None:
+    units, has_error = LO_SAMPLES[stem]
+    cached = _formula_cells(SAMPLES / "submissions" / f"{stem}.xlsx", units)
+    fresh = _formula_cells(recalculated[stem], units)
+
+    def same(a: Any, b: Any) -> bool:
+        if isinstance(a, int | float) and isinstance(b, int | float):
+            return abs(a - b) < 1e-9
+        return (a if a is not None else "") == (b if b is not None else "")
+
+    diff = {k: (cached[k], fresh[k]) for k in cached if not same(cached[k], fresh[k])}
+    assert not diff, diff
+    crosses = [v for v in fresh.values() if isinstance(v, str) and v.startswith("✘")]
+    assert bool(crosses) == has_error, crosses
+    if has_error:
+        assert "✘ 差额 1.00" in crosses
