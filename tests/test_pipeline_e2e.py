@@ -123,3 +123,15 @@ def test_two_workers_give_the_same_results_as_one(template, tmp_path: Path) -> N
     two = check_paths(paths, workers=2, progress=False)
     assert [s.to_json() for s in one] == [s.to_json() for s in two]
     assert one[0].status != "fail" and one[1].status == "fail" and one[-1].status == "unreadable"
+
+
+def test_annotated_copy_reads_back_with_the_same_findings(template, tmp_path: Path) -> None:
+    from selfeval_xl.report import annotate
+
+    src = _make(template, tmp_path / "in" / "f.xlsx", **{"expenditure.project": D("31"), "staff.actual": 9})
+    original = check_file(src)
+    [copy] = annotate([original], tmp_path / "back")
+    again = check_file(copy)
+    key = sorted((f.code, f.sheet, f.cell) for f in original.findings)
+    assert sorted((f.code, f.sheet, f.cell) for f in again.findings) == key
+    assert again.values == original.values
