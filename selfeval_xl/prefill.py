@@ -89,6 +89,32 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    """A mapping that refuses a key given twice (PyYAML would silently keep the last one)."""
+    loader.flatten_mapping(node)
+    out: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int):
+            raise PrefillError(f"第 {key_node.start_mark.line + 1} 行：字段名应为文字")
+        if key in out:
+            raise PrefillError(f"字段 \"{key}\" 重复出现（第 {key_node.start_mark.line + 1} 行）", str(key))
+        out[key] = loader.construct_object(value_node, deep=True)
+    return out
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise PrefillError(f"字段 \"{key}\" 重复出现", key)
+        out[key] = value
+    return out
+
+
 # ---- public API -----------------------------------------------------------------------------
 def load_values(path: str | Path, template: Template) -> dict[str, object]:
     """Read a YAML/JSON value file into {input name: typed value}; raise PrefillError naming the key."""
@@ -176,11 +202,13 @@ def _parse_text(text: str, name: str, json_format: bool) -> Any:
     if json_format:
         try:
             return json.loads(text, parse_float=lambda s: _raw(s, "number"), parse_int=lambda s: _raw(s, "number"),
-                              parse_constant=lambda s: _raw(s, "number"))
+                              parse_constant=lambda s: _raw(s, "number"), object_pairs_hook=_json_pairs)
         except json.JSONDecodeError as exc:
             raise PrefillError(f"{name} 第 {exc.lineno} 行 JSON 格式错误：{exc.msg}") from exc
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except PrefillError:
+        raise
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark is not None else "?"
         raise PrefillError(f"{name} 第 {line} 行格式错误：{exc.problem or exc}") from exc

@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from selfeval_xl.prefill import PrefillError, dump_values, load_values, parse_values, units_in
 from selfeval_xl.spec import default_template
@@ -144,6 +146,10 @@ def test_too_many_rows_names_the_table() -> None:
 def test_duplicate_and_syntax_errors(tmp_path: Path) -> None:
     with pytest.raises(PrefillError, match='"income.total" 重复'):
         parse_values("income.total: 1\nincome: {total: 2}", T)
+    with pytest.raises(PrefillError, match='"income.total" 重复出现（第 3 行）'):
+        parse_values("income.total: 1\ndept.name: x\nincome.total: 2", T)   # YAML would keep the last
+    with pytest.raises(PrefillError, match='"income.total" 重复'):
+        parse_values('{"income.total": 1, "income.total": 2}', T, json_format=True)
     with pytest.raises(PrefillError, match="第 2 行"):
         _load(tmp_path, "a: 1\n  b: [\n")
     with pytest.raises(PrefillError, match="找不到数据文件"):
@@ -172,3 +178,10 @@ indicators:
     text = dump_values(src, T)
     assert parse_values(text, T) == src
     assert "434.72" in text and "0.10" in text
+
+
+@given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+def test_any_amount_round_trips_exactly(d: Decimal) -> None:
+    v = parse_values(dump_values({"income.total": d, "indicators[2].weight": d}, T), T)
+    assert v["income.total"] == d and v["indicators[2].weight"] == d
+    assert isinstance(v["income.total"], Decimal)
