@@ -179,8 +179,11 @@ def test_print_setup_follows_layout(t, blank) -> None:
         ws = wb[s.name]
         if s.landscape:
             assert ws.page_setup.orientation == "landscape", s.name
-        if s.repeat_rows:
+        captions = sorted(st.cell.row for st in layout.statics if st.cell.sheet == s.name and st.style == "caption")
+        if s.repeat_rows and len(captions) <= 1:
             assert ws.print_title_rows == f"${s.repeat_rows[0] + 1}:${s.repeat_rows[1] + 1}", s.name
+        breaks = {b.id for b in ws.row_breaks.brk}
+        assert {r for r in captions[1:]} <= breaks, s.name  # each further table starts a page
     with zipfile.ZipFile(blank) as zf:
         for idx, s in enumerate(layout.sheets, start=1):
             xml = zf.read(f"xl/worksheets/sheet{idx}.xml").decode()

@@ -23,7 +23,7 @@ STATIC: dict[str, dict[str, Any]] = {
     "result_id": {**_BOX, "align": "left"},
     "result_text": {**_BOX, "align": "left"},
     # formula cells (locked)
-    "unit_name": {**_BOX, "align": "left"},
+    "unit_name": {"border": 1, "valign": "vcenter", "align": "left", "shrink": True},
     "formula_number": {**_BOX, "align": "right", "num_format": "0.00"},
     "check": {**_BOX, "align": "center", "font_size": 10},
     "count": {**_BOX, "align": "center", "bold": True},

@@ -28,6 +28,9 @@ FOOTER = "&C第 &P 页 共 &N 页"
 # LibreOffice cannot fit a single column wider than a portrait page to the page width (it
 # crops it instead): sheets with such a column (填表说明, 评价报告综述) print landscape.
 WIDE_COLUMN = 70
+# printable height in points on A4 with our margins (0.75 in top and bottom)
+PAGE_HEIGHT = {"portrait": 842 - 108, "landscape": 595 - 108}
+DEFAULT_ROW_HEIGHT = 15
 
 
 class GenerateError(ValueError):
@@ -167,8 +170,12 @@ class _Writer:
             ws.set_landscape()
         else:
             ws.set_portrait()
-        if s.repeat_rows:
+        captions = self._caption_rows(s)
+        if s.repeat_rows and len(captions) <= 1:
             ws.repeat_rows(*s.repeat_rows)
+        breaks = self._page_breaks(s, captions, landscape=s.landscape or max(s.widths, default=0) > WIDE_COLUMN)
+        if breaks:
+            ws.set_h_pagebreaks(breaks)
         name = self.values.get("dept.name")
         if isinstance(name, str) and name:
             ws.set_header("&C" + name.replace("&", "&&")[:200])
@@ -183,11 +190,30 @@ class _Writer:
         cols |= {st.cell.col for st in self.layout.statics if st.cell.sheet == s.name}
         return sorted(c for c in cols if c >= len(s.widths))
 
+    def _caption_rows(self, s: SheetLayout) -> list[int]:
+        return sorted(st.cell.row for st in self.layout.statics if st.cell.sheet == s.name and st.style == "caption")
+
+    def _page_breaks(self, s: SheetLayout, captions: list[int], landscape: bool) -> list[int]:
+        """Each further table starts a page (one sheet repeats one header only); a section
+        label is kept with the text box below it."""
+        breaks = set(captions[1:])
+        sections = {st.cell.row for st in self.layout.statics if st.cell.sheet == s.name and st.style == "section"}
+        if sections:
+            page = PAGE_HEIGHT["landscape" if landscape else "portrait"]
+            used = 0.0
+            for r in range(s.rows):
+                h = s.heights.get(r, DEFAULT_ROW_HEIGHT)
+                need = h + (s.heights.get(r + 1, DEFAULT_ROW_HEIGHT) if r in sections else 0)
+                if used + need > page and used > 0:
+                    breaks.add(r)
+                    used = 0.0
+                used += h
+        return sorted(breaks)
+
     def _freeze(self, s: SheetLayout) -> tuple[int, int] | None:
         if not s.repeat_rows:
             return None
-        captions = [st for st in self.layout.statics if st.cell.sheet == s.name and st.style == "caption"]
-        if len(captions) > 1:
+        if len(self._caption_rows(s)) > 1:
             return None  # several tables on one sheet: a frozen header would belong to one only
         units = any(inp.cell.sheet == s.name and self.layout.template.unit_table_of(inp.field.key)
                     for inp in self.layout.inputs.values())
