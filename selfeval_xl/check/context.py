@@ -37,6 +37,13 @@ class Context:
     def env(self) -> ValuesEnv:
         return ValuesEnv(self.plan.template, self.plan.layout.inputs, self.env_values)
 
+    @cached_property
+    def filled(self) -> list[InputPlan]:
+        """The inputs that hold a value, in layout order."""
+        order = self.plan.order
+        by_name = self.plan.by_name
+        return [by_name[n] for n in sorted(self.env_values, key=order.__getitem__)]
+
     def value(self, name: str) -> Any:
         return self.env_values.get(name)
 

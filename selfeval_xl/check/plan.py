@@ -54,6 +54,8 @@ class Plan:
     tables: dict[str, tuple[tuple[InputPlan, ...], ...]]  # table → rows → cells in column order
     instances: tuple[InstancePlan, ...]
     warning_rules: frozenset[str]
+    order: dict[str, int]  # input name → position in layout order (stable finding order)
+    blank_rows: dict[str, dict[str, None]]  # table → {column: None} in column order
 
 
 def _unit_of(name: str) -> tuple[str, int | None]:
@@ -101,7 +103,7 @@ def plan_for(t: Template, units: int) -> Plan:
             rows[p.row - 1].append(p)  # type: ignore[operator]
     instances = []
     for inst in layout.instances:
-        names = refs(inst.expr) + (refs(inst.when) if inst.when is not None else [])
+        names = refs(inst.expr)  # exactly what the evaluator's blank test looks at
         scalars = tuple(n for n in names if n in layout.inputs)
         columns = []
         for n in names:
@@ -116,4 +118,6 @@ def plan_for(t: Template, units: int) -> Plan:
         tables={k: tuple(tuple(r) for r in v) for k, v in tables.items()},
         instances=tuple(instances),
         warning_rules=frozenset(r.id for r in t.rules if r.severity == "warning"),
+        order={p.name: i for i, p in enumerate(inputs)},
+        blank_rows={k: dict.fromkeys(c.key for c in t.tables[k].columns) for k in tables},
     )

@@ -70,6 +70,6 @@ def check_snapshot(snapshot: Snapshot) -> Submission:
     for check in CHECKS:
         ctx.findings.extend(check(ctx))
     sub.findings.extend(mark_explained(ctx.findings, explained_rules(ctx.rows)))
-    sub.values = {p.name: (None if p.name in bad else typed[p.name]) for p in plan.scalars}
+    sub.values = {p.name: (None if p.name in bad else typed.get(p.name)) for p in plan.scalars}
     sub.tables = ctx.rows
     return sub

@@ -9,14 +9,13 @@ left alone, because a false alarm on someone's prose costs more than a missed on
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from selfeval_xl.narrative.vocabulary import Vocabulary
 
-_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)} | {0xFF0E: 0x2E, 0xFF05: 0x25, 0xFF0C: 0xFF0C}
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)} | {0xFF0E: 0x2E, 0xFF05: 0x25}
 AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元|人|名)")
 PERCENT = re.compile(r"占(?:(?P<base>[^，。；;、：:\d%]{1,16}?)(?:的|之)(?:比(?:重|例))?)?(?:比(?:重|例))?(?:为|达)?\s*"
                      r"(?P<pct>\d+(?:\.\d+)?)\s*%")
@@ -25,15 +24,19 @@ GAP = re.compile(r"(?:[\s:：]|为|是|共计|合计|总计|总额|金额|共|�
 # words before the term, in the same clause, that make the figure not this year's actual
 OTHER_PERIOD = re.compile(r"上年|去年|上一年|同期|预算数|年初预算|预算安排|比上年|较上年|增加|减少|增长|下降|压减|节约")
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
-SENTENCE_END = re.compile(r"[。！？!?\n]")
+SENTENCE_MARKS = "。！？!?\n"
+SENTENCE_END = re.compile(f"[{SENTENCE_MARKS}]")
 CLAUSE_END = re.compile(r"[，；。！？!?\n;：:]")
 SCALE = {"亿元": Decimal(10000), "万元": Decimal(1), "元": Decimal("0.0001"), "人": Decimal(1), "名": Decimal(1)}
 UNIT_KIND = {"亿元": "万元", "万元": "万元", "元": "万元", "人": "人", "名": "人"}
 
 
+_HAS_FULLWIDTH = re.compile("[０-９．％]")
+
+
 def normalise(text: str) -> str:
     """Full-width digits, ．and ％ to ASCII; same length, so positions stay valid for quoting."""
-    return text.translate(_FULLWIDTH)
+    return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -74,17 +77,19 @@ def _half(number: str) -> Decimal:
     return Decimal(5).scaleb((exp if isinstance(exp, int) else 0) - 1)
 
 
-class _Terms:
-    """Term occurrences in one text, searchable by end position."""
+TERM_WINDOW = 40  # a term further than this before its figure is not "right before" it
 
-    def __init__(self, vocab: Vocabulary, text: str) -> None:
-        self.hits = [(m.end(), m.start(), vocab.field_of[m.lastgroup or ""], m.group(0))
-                     for m in vocab.terms.finditer(text)]
-        self.ends = [h[0] for h in self.hits]
 
-    def before(self, pos: int) -> tuple[int, int, str, str] | None:
-        i = bisect.bisect_right(self.ends, pos) - 1
-        return self.hits[i] if i >= 0 else None
+def _term_before(vocab: Vocabulary, text: str, pos: int, floor: int) -> tuple[int, int, str, str] | None:
+    """The last term ending at or before `pos` within the window (searched only near figures,
+    so the cost is per figure, not per character of prose)."""
+    lo = max(floor, pos - TERM_WINDOW)
+    last = None
+    for m in vocab.terms.finditer(text, lo, pos):
+        last = m
+    if last is None:
+        return None
+    return last.end(), last.start(), vocab.field_of[last.lastgroup or ""], last.group(0)
 
 
 def _clause_start(text: str, pos: int, floor: int) -> int:
@@ -105,33 +110,40 @@ def _other_period(text: str, start: int, floor: int, year: int | None) -> bool:
     return False
 
 
+def _sentence_of(text: str, pos: int) -> tuple[int, int]:
+    """[start, end) of the sentence around `pos` (end includes its final mark)."""
+    start = max(text.rfind(c, 0, pos) for c in SENTENCE_MARKS) + 1
+    m = SENTENCE_END.search(text, pos)
+    return start, (m.end() if m else len(text))
+
+
 def sentences(text: str, vocab: Vocabulary, year: int | None) -> list[Sentence]:
-    """Sentences holding attributed figures or shares (others are dropped)."""
+    """Sentences holding attributed figures or shares (others are never looked at)."""
     text = normalise(text)
-    terms = _Terms(vocab, text)
-    out: list[Sentence] = []
-    bounds = [m.end() for m in SENTENCE_END.finditer(text)]
-    start = 0
-    for end in bounds + [len(text)]:
-        if end <= start:
+    by_start: dict[int, Sentence] = {}
+
+    def sentence(pos: int) -> Sentence:
+        start, end = _sentence_of(text, pos)
+        s = by_start.get(start)
+        if s is None:
+            s = by_start[start] = Sentence(start, end, [], [])
+        return s
+
+    for m in AMOUNT.finditer(text):
+        s = sentence(m.start())
+        hit = _term_before(vocab, text, m.start(), s.start)
+        if hit is None:
             continue
-        stated: list[Stated] = []
-        for m in AMOUNT.finditer(text, start, end):
-            hit = terms.before(m.start())
-            if hit is None or hit[0] < start:
-                continue
-            t_end, t_start, key, term = hit
-            if vocab.unit.get(key) != UNIT_KIND[m.group(2)] or not GAP.fullmatch(text, t_end, m.start()):
-                continue
-            if _other_period(text, t_start, start, year):
-                continue
-            number = m.group(1)
-            scale = SCALE[m.group(2)]
-            stated.append(Stated(key, term, Decimal(number.replace(",", "")) * scale, _half(number) * scale,
-                                 m.start(), m.end(), m.group(0)))
-        shares = [Share(Decimal(m.group("pct")), _half(m.group("pct")), m.group("base"), m.start(), m.end())
-                  for m in PERCENT.finditer(text, start, end)]
-        if stated or shares:
-            out.append(Sentence(start, end, stated, shares))
-        start = end
-    return out
+        t_end, t_start, key, term = hit
+        if vocab.unit.get(key) != UNIT_KIND[m.group(2)] or not GAP.fullmatch(text, t_end, m.start()):
+            continue
+        if _other_period(text, t_start, s.start, year):
+            continue
+        number = m.group(1)
+        scale = SCALE[m.group(2)]
+        s.stated.append(Stated(key, term, Decimal(number.replace(",", "")) * scale, _half(number) * scale,
+                               m.start(), m.end(), m.group(0)))
+    for m in PERCENT.finditer(text):
+        sentence(m.start()).shares.append(
+            Share(Decimal(m.group("pct")), _half(m.group("pct")), m.group("base"), m.start(), m.end()))
+    return [s for _, s in sorted(by_start.items()) if s.stated or s.shares]

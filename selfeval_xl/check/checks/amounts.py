@@ -20,7 +20,7 @@ def _range_checked(ctx: Context) -> frozenset[str]:
 def check_negative(ctx: Context) -> Iterator[Finding]:
     skip = _range_checked(ctx)
     zero = Decimal(0)
-    for p in ctx.plan.inputs:
+    for p in ctx.filled:
         f = p.field
         if not (f.type == "money" or (f.numeric and f.min is not None and f.min >= zero)):
             continue
@@ -30,7 +30,7 @@ def check_negative(ctx: Context) -> Iterator[Finding]:
 
 
 def check_precision(ctx: Context) -> Iterator[Finding]:
-    for p in ctx.plan.inputs:
+    for p in ctx.filled:
         f = p.field
         if f.type not in ("money", "number"):
             continue

@@ -30,8 +30,8 @@ def check_narrative(ctx: Context) -> Iterator[Finding]:
     year = year if isinstance(year, int) else None
     lookup = _lookup(ctx)
     seen: set[tuple[str, Decimal]] = set()
-    for p in ctx.plan.scalars:
-        if p.field.type != "longtext":
+    for p in ctx.filled:
+        if p.field.type != "longtext" or p.table is not None:
             continue
         text = ctx.value(p.name)
         if not isinstance(text, str) or not text:

@@ -15,9 +15,14 @@ from selfeval_xl.model.findings import Finding
 from selfeval_xl.model.spec import Template
 
 TEXT_TYPES = ("text", "longtext")
-# template prompts that are never an answer, whatever the field
-GENERIC = re.compile(r"请(?:在此|在这里)?(?:填写|填入|输入)|此处填写|（此处[^）]*）|\(此处[^)]*\)"
-                     r"|(?<![A-Za-z])[XＸ×]{2,}(?![A-Za-z])|(?:任务|目标|指标)\s*[nNｎ](?![A-Za-z])")
+# template prompts that are never an answer, whatever the field: (cheap gate, pattern); the
+# gate is a plain substring test so long answers that cannot contain the prompt cost nothing
+GENERIC: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (("请",), re.compile(r"请(?:在此|在这里)?(?:填写|填入|输入)")),
+    (("此处",), re.compile(r"此处填写|（此处[^）]*）|\(此处[^)]*\)")),
+    (("XX", "ＸＸ", "××", "xX"), re.compile(r"(?<![A-Za-z])[XＸ×]{2,}(?![A-Za-z])")),
+    (("n", "N", "ｎ"), re.compile(r"(?:任务|目标|指标)\s*[nNｎ](?![A-Za-z])")),
+)
 _NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．]|\d+\s*[、.．]|第[一二三四五六七八九十\d]+[部分章节条]?)\s*")
 _EDGES = "\u3000 \t。.：:；;，,、"
 
@@ -40,9 +45,9 @@ def placeholder_in(text: str, placeholders: tuple[str, ...]) -> str | None:
     A spec placeholder counts when a whole line is nothing but that prompt, except a numbered
     heading that is followed by other content; a generic prompt counts anywhere.
     """
-    m = GENERIC.search(text)
-    if m:
-        return m.group(0)
+    for keys, pattern in GENERIC:
+        if any(k in text for k in keys) and (m := pattern.search(text)):
+            return m.group(0)
     if not placeholders:
         return None
     lines = [ln for ln in text.splitlines() if ln.strip()]
@@ -57,7 +62,7 @@ def placeholder_in(text: str, placeholders: tuple[str, ...]) -> str | None:
 
 
 def check_placeholders(ctx: Context) -> Iterator[Finding]:
-    for p in ctx.plan.inputs:
+    for p in ctx.filled:
         f = p.field
         if f.type not in TEXT_TYPES:
             continue
