@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -223,7 +224,7 @@ def _code(v: Any) -> str:
         return str(v)
     if isinstance(v, float | int):
         return _number_text(v)
-    return re.sub(r"\s+", "", str(v))
+    return unicodedata.normalize("NFKC", str(v)).strip()  # full-width ９０６０１７ → 906017
 
 
 def _units(v: Any) -> int | None:

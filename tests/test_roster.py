@@ -55,11 +55,14 @@ def test_bad_rows_reported_by_excel_row_and_others_kept(tmp_path: Path) -> None:
         ["906022", "临湘市司法局", 2.5],         # row 9 units not integer
         ["906023", "临湘市水利局", 51],          # row 10 units too many
         ["906024", "临湘市林业局", "2"],         # row 11 ok (text 2)
+        ["９０６０２５", "临湘市农业农村局", 1],   # row 12 ok (full-width digits)
+        ["906 026", "临湘市商务局", 1],          # row 13 space inside the code
     ])
     res = read_roster(p)
-    assert [(e.row, e.code, e.units) for e in res.entries] == [(2, "906017", 1), (11, "906024", 2)]
+    assert [(e.row, e.code, e.units) for e in res.entries] == [(2, "906017", 1), (11, "906024", 2), (12, "906025", 1)]
     problems = "\n".join(res.problems)
-    assert len(res.problems) == 8
+    assert len(res.problems) == 9
+    assert res.problems[-1].startswith("第 13 行：预算编码“906 026”含有非法字符")
     assert res.problems[0].startswith("第 3 行：缺少部门名称")
     assert res.problems[1].startswith("第 4 行：缺少预算编码")
     assert "第 5 行" in res.problems[2] and "与第 2 行重复" in res.problems[2]
