@@ -151,3 +151,11 @@ def test_per_unit_instance_names_the_unit() -> None:
     found = [f for f in findings_of(raw, "expenditure-total", units=2)]
     assert [f.field for f in found] == ["expenditure.total.u2"]
     assert found[0].message.startswith("信息研究中心：支出合计 11.00 ≠")
+
+
+def test_column_sum_message() -> None:
+    (f,) = findings_of(weighted([50, 30, 20], [45, 25, 10]), "indicator-score-sum")
+    assert f.message == "得分合计 80.00 ≠ 绩效自评综合得分 90.00（差额 10.00）"
+    assert (f.sheet, f.cell, f.field) == ("绩效自评", "G47", "indicators.score")
+    (w,) = findings_of(weighted([50, 30, 15]), "indicator-weights")
+    assert w.message == "分值合计 95.00 ≠ 100（差额 5.00）" and w.cell == "F47"

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from selfeval_xl.model.money import Interval, fmt
 from selfeval_xl.rules.evaluate import Env, Outcome, Pair, describe, is_compound
-from selfeval_xl.rules.parse import Compare, Expr, Num
+from selfeval_xl.rules.parse import Call, Compare, Expr, Num
 
 
 def _num(x: Decimal | None) -> str:
@@ -24,7 +24,9 @@ def _num(x: Decimal | None) -> str:
 
 def _side(expr: Expr, value: Interval | str, env: Env, label: Callable[[str], str], prec: int) -> str:
     text = describe(expr, env, label, prec)
-    if is_compound(expr) and isinstance(value, Interval):
+    if isinstance(expr, Call) and isinstance(value, Interval):  # 得分合计 87.00
+        return f"{text} {fmt(value.value, prec)}"
+    if is_compound(expr) and isinstance(value, Interval):  # 基本支出 66.00 + 项目支出 31.00 = 97.00
         return f"{text} = {fmt(value.value, prec)}"
     return text
 
