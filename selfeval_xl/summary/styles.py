@@ -53,7 +53,9 @@ class Styles:
                     props["num_format"] = MONEY_FMT
                 elif role == "int":
                     props["num_format"] = "0"
-                elif role == "bool":
+                elif role == "percent":
+                    props["num_format"] = "0.0%"
+                elif role in ("bool", "center"):
                     props["align"] = "center"
                 if role.startswith("total"):
                     props.update(bold=True, top=2, bg_color="#F2F2F2")

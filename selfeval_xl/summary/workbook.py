@@ -7,8 +7,10 @@ that came from a submission goes through write_string: a 部门名称 of `=1+1` 
 
 from __future__ import annotations
 
+import math
 import os
 from decimal import Decimal
+from pathlib import PurePath
 
 import pandas as pd
 import xlsxwriter
@@ -24,7 +26,9 @@ from selfeval_xl.summary.styles import Styles, text_width, value_width
 SHEETS = {"overview": "总览", "income": "收入", "expenditure": "支出和结余", "three_public": "三公经费",
           "assets": "固定资产", "indicators": "绩效指标", "findings": "审核问题"}
 TOTALS = ("overview", "income", "expenditure", "three_public", "assets")
-WIDE_TEXT = {"说明", "文件", "绩效目标（年度指标值）", "完成情况（实际完成值）", "偏差原因", "三级指标"}
+CENTERED = {"状态", "评价等次", "严重程度", "年度"}
+LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
+WIDE_TEXT = {"说明", "绩效目标（年度指标值）", "完成情况（实际完成值）", "偏差原因", "三级指标"}
 
 
 def title_for(c: Collection) -> str:
@@ -68,24 +72,55 @@ def _cell_role(kind: str) -> str:
     return {MONEY: "money", NUMBER: "number", INT: "int", BOOL: "bool"}.get(kind, "text")
 
 
+def _show(v: object, col: str) -> object:
+    """What a cell shows: the file's name only (the DataFrames keep the path as given)."""
+    if col == "文件" and isinstance(v, str):
+        return PurePath(v).name
+    return v
+
+
+def _widths(df: pd.DataFrame, columns: list[str], kinds: list[str], wrap: list[bool]) -> list[float]:
+    """Column widths in Excel units: the widest value (CJK counted as 2), capped; headers wrap."""
+    out = []
+    for j, col in enumerate(columns):
+        w = max((value_width(_show(v, col), kinds[j]) for v in df[col].tolist()), default=0)
+        w = max(w, min(text_width(col), 12), 4)
+        out.append(min(w, 42 if wrap[j] or col == "文件" else 30) + 2)
+    return out
+
+
+def _lines(text: str, width: float) -> int:
+    """Wrapped lines in Excel/WPS: a 10-point CJK glyph is about 1.85 width units there."""
+    usable = max(width - 1, 1)
+    return sum(max(1, math.ceil(text_width(part) * 0.925 / usable)) for part in text.split("\n"))
+
+
 def write_frame(ws: Worksheet, styles: Styles, df: pd.DataFrame, kinds: dict[str, str], sheet: str,
                 title: str, note: str, totals: bool) -> Placed:
-    """Title, note, bold frozen header with autofilter, the rows, and a SUMIFS 合计 row."""
+    """Title, note, bold frozen header with autofilter, the rows, and a SUMIFS 合计 row.
+
+    Row heights are set where text wraps (neither LibreOffice nor WPS grows them on open)."""
     columns = list(df.columns)
     ncol, n = len(columns), len(df)
     last_col = max(ncol - 1, 0)
-    ws.merge_range(0, 0, 0, last_col, title, styles.get("title")) if ncol > 1 else ws.write_string(0, 0, title, styles.get("title"))
+    kind_list = [kinds.get(col, "text") for col in columns]
+    wrap = [col in WIDE_TEXT for col in columns]
+    widths = _widths(df, columns, kind_list, wrap)
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, w)
+
+    ws.write_string(0, 0, title, styles.get("title"))
     ws.set_row(0, 24)
     ws.write_string(1, 0, note, styles.get("note"))
-    ws.set_row(HEADER_ROW, 30)
+    header_lines = max((_lines(col, widths[j]) for j, col in enumerate(columns)), default=1)
+    ws.set_row(HEADER_ROW, LINE_HEIGHT * header_lines + 6)
     for j, col in enumerate(columns):
         ws.write_string(HEADER_ROW, j, col, styles.get("header"))
 
     counted_col = columns.index("计入汇总") if "计入汇总" in columns else None
-    widths = [text_width(col) for col in columns]
-    kind_list = [kinds.get(col, "text") for col in columns]
-    wrap = [col in WIDE_TEXT for col in columns]
-    fmts = {(j, dim): styles.get(_cell_role(kind_list[j]), dim, wrap[j]) for j in range(ncol) for dim in (False, True)}
+    roles = ["center" if col in CENTERED else _cell_role(kind_list[j]) for j, col in enumerate(columns)]
+    fmts = {(j, dim): styles.get(roles[j], dim, wrap[j]) for j in range(ncol) for dim in (False, True)}
+    wrapped = [j for j in range(ncol) if wrap[j]]
     for r, row in enumerate(df.itertuples(index=False, name=None)):
         x = FIRST + r
         dim = counted_col is not None and not row[counted_col]
@@ -99,19 +134,16 @@ def write_frame(ws: Worksheet, styles: Styles, df: pd.DataFrame, kinds: dict[str
             elif kind in (MONEY, NUMBER, INT) and isinstance(v, (Decimal, int)):
                 ws.write_number(x, j, v, fmt)
             else:
-                ws.write_string(x, j, str(v), fmt)
-            w = value_width(v, kind)
-            if w > widths[j]:
-                widths[j] = w
+                ws.write_string(x, j, str(_show(v, columns[j])), fmt)
+        lines = max((_lines(str(row[j]), widths[j]) for j in wrapped if row[j]), default=1)
+        if lines > 1:
+            ws.set_row(x, LINE_HEIGHT * lines + 2)
 
     total_row = None
     if totals and n:
         total_row = FIRST + n
         _write_totals(ws, styles, df, columns, kind_list, counted_col, total_row)
         ws.write_string(total_row + 1, 0, note, styles.get("note"))
-    for j, w in enumerate(widths):
-        cap = 42 if wrap[j] else 30
-        ws.set_column(j, j, min(max(w, 4), cap) + 2)
     ws.freeze_panes(FIRST, 2 if ncol > 2 else 0)
     if ncol:
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(n, 1), last_col)
