@@ -12,7 +12,7 @@ import pyexpat
 from typing import Any
 
 from selfeval_xl.layout.cells import col_letter, parse_a1
-from selfeval_xl.read import limits
+from selfeval_xl.read import fastxml, limits
 from selfeval_xl.read.book import Book, Formula, SheetData
 from selfeval_xl.read.errors import Refused
 from selfeval_xl.read.xmlsafe import local, parser, prefix_of
@@ -165,24 +165,24 @@ def parse_sheet(data: bytes, part: str) -> tuple[dict[str, tuple[str | None, str
         elif name == RPH:
             rph -= 1
 
-    def start(name: str, attrs: dict[str, str]) -> None:
+    def start(name: str, attrs: list[str]) -> None:
+        # attributes come as a flat [name, value, ...] list (ordered_attributes: cheaper than a dict)
         nonlocal r, t, buf, fattr, row_no, last_r, protected, rph
         if name == C:
-            ref = attrs.get("r")
-            if ref is None:  # rare: position follows the previous cell
-                ref = _next_ref(last_r, row_no)
-            r = last_r = ref
-            t = attrs.get("t")
+            if attrs and attrs[0] == "r":  # every writer we know puts r first
+                r = last_r = attrs[1]
+            else:
+                r = last_r = _attr(attrs, "r") or _next_ref(last_r, row_no)
+            t = _attr(attrs, "t") if "t" in attrs else None
         elif name == V:
             buf = []
             p.EndElementHandler = end
         elif name == ROW:
-            row_no = int(attrs.get("r") or row_no + 1)
+            row_no = int(_attr(attrs, "r") or row_no + 1)
             last_r = ""
         elif name == F:
             buf = []
-            ft = attrs.get("t")
-            fattr = (attrs.get("si"), attrs.get("ref")) if ft == "shared" else (None, None)
+            fattr = (_attr(attrs, "si"), _attr(attrs, "ref")) if _attr(attrs, "t") == "shared" else (None, None)
             p.EndElementHandler = end
         elif name == IS:
             istr.clear()
@@ -193,16 +193,25 @@ def parse_sheet(data: bytes, part: str) -> tuple[dict[str, tuple[str | None, str
         elif name == RPH:
             rph += 1
         elif name == PROT:
-            protected = attrs.get("sheet", "0") in ("1", "true")
+            protected = _attr(attrs, "sheet") in ("1", "true")
 
     def text(data: str) -> None:
         if buf is not None:
             buf.append(data)
 
+    p.ordered_attributes = True
     p.StartElementHandler = start
     p.CharacterDataHandler = text
     _parse(p, data, part)
     return cells, formulas, protected
+
+
+def _attr(attrs: list[str], key: str) -> str | None:
+    """The value of attribute `key` in an ordered-attributes list."""
+    for i in range(0, len(attrs) - 1, 2):
+        if attrs[i] == key:
+            return attrs[i + 1]
+    return None
 
 
 def _next_ref(last: str, row_no: int) -> str:
@@ -302,6 +311,19 @@ def converter(sst: list[str], date1904: bool) -> Any:
     return conv
 
 
+def read_sheet(data: bytes, part: str) -> tuple[dict[str, tuple[str | None, str]], dict[str, Formula], bool]:
+    """The fast path when the part has a known shape, else the general expat-handler parser."""
+    fastxml.validate(data, part)
+    got = fastxml.sheet(data) if not prefix_of(data) else None
+    return got if got is not None else parse_sheet(data, part)
+
+
+def read_sst(data: bytes, part: str) -> list[str]:
+    fastxml.validate(data, part)
+    got = fastxml.shared_strings(data) if not prefix_of(data) else None
+    return got if got is not None else parse_sst(data, part)
+
+
 def read_xlsx(parts: Parts, fmt: str) -> Book:
     """Every part the checks need, each inflated and parsed once; sheets in workbook order."""
     root = parse_rels(parts.read("_rels/.rels"), "_rels/.rels") if parts.has("_rels/.rels") else {}
@@ -328,7 +350,7 @@ def read_xlsx(parts: Parts, fmt: str) -> Book:
         if typ.endswith(REL_SST):
             sst_part = resolve(wb_part, tgt)
             if parts.has(sst_part):
-                sst = parse_sst(parts.read(sst_part), sst_part)
+                sst = read_sst(parts.read(sst_part), sst_part)
     total = 0
     for name, rid, state in sheets:
         rel = rels.get(rid)
@@ -340,7 +362,7 @@ def read_xlsx(parts: Parts, fmt: str) -> Book:
         part = resolve(wb_part, rel[1])
         if not parts.has(part):
             raise Refused("corrupt-file", f"缺少工作表“{name}”的部件 {part}")
-        sd.cells, sd.formulas, sd.protected = parse_sheet(parts.read(part), part)
+        sd.cells, sd.formulas, sd.protected = read_sheet(parts.read(part), part)
         total += len(sd.cells) + len(sd.formulas)
         if total > limits.MAX_CELLS:
             raise Refused("too-large", f"非空单元格超过 {limits.MAX_CELLS} 个")

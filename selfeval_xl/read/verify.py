@@ -10,9 +10,10 @@ from the wrong cells or on a partial set of values.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from selfeval_xl.layout.cells import Cell, parse_a1
+from selfeval_xl.layout.cells import parse_a1
 from selfeval_xl.layout.types import Layout, StaticCell
 from selfeval_xl.model import codes
 from selfeval_xl.model.findings import Finding
@@ -37,35 +38,73 @@ def _ref_cells(ref: str) -> str:
     return norm_formula(ref)
 
 
-def verify(book: Book, layout: Layout) -> tuple[list[Finding], set[str]]:
-    """(findings, sheets whose values must not be read)."""
-    findings: list[Finding] = []
-    skip: set[str] = set()
-    statics: dict[str, list[StaticCell]] = defaultdict(list)
+@dataclass(frozen=True)
+class Plan:
+    """A layout flattened for checking: A1 strings and normalised texts computed once per layout."""
+
+    sheets: tuple[str, ...]
+    statics: dict[str, list[tuple[str, str, str, StaticCell]]]  # sheet → (a1, text, label, static)
+    formulas: dict[str, list[tuple[str, str, str]]]  # sheet → (a1, formula, normalised)
+    names: dict[str, list[tuple[str, str, str]]]  # sheet → (name, ref, normalised)
+    inputs: dict[str, list[tuple[str, str, bool]]]  # sheet → (input name, a1, is a date field)
+
+
+_PLANS: dict[int, tuple[Layout, Plan]] = {}
+
+
+def plan_of(layout: Layout) -> Plan:
+    """The cached plan of `layout` (layouts come from build_layout's cache, so few exist)."""
+    hit = _PLANS.get(id(layout))
+    if hit is not None and hit[0] is layout:
+        return hit[1]
+    plan = _plan(layout)
+    if len(_PLANS) > 64:
+        _PLANS.clear()
+    _PLANS[id(layout)] = (layout, plan)
+    return plan
+
+
+def _plan(layout: Layout) -> Plan:
+    statics: dict[str, list[tuple[str, str, str, StaticCell]]] = defaultdict(list)
     for s in layout.statics:
-        statics[s.cell.sheet].append(s)
-    formulas = defaultdict(list)
+        statics[s.cell.sheet].append((s.cell.a1, s.text, _label(s.text), s))
+    formulas: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for f in layout.formulas:
-        formulas[f.cell.sheet].append(f)
-    names_by_sheet: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        if f.formula:
+            formulas[f.cell.sheet].append((f.cell.a1, f.formula, norm_formula(f.formula)))
+    names: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for name, ref in layout.names.items():
         sheet = ref.split("!", 1)[0].strip("'").replace("''", "'")
-        names_by_sheet[sheet].append((name, ref))
+        names[sheet].append((name, ref, _ref_cells(ref)))
+    inputs: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
+    for name, inp in layout.inputs.items():
+        inputs[inp.cell.sheet].append((name, inp.cell.a1, inp.field.type == "date"))
+    return Plan(tuple(layout.sheet_names()), dict(statics), dict(formulas), dict(names), dict(inputs))
 
-    for sl in layout.sheets:
-        name = sl.name
+
+def verify(book: Book, layout: Layout) -> tuple[list[Finding], set[str]]:
+    """(findings, sheets whose values must not be read)."""
+    plan = plan_of(layout)
+    findings: list[Finding] = []
+    skip: set[str] = set()
+    for name in plan.sheets:
         sd = book.sheets.get(name)
         if sd is None or not sd.present:
             findings.append(codes.make("missing-sheet", sheet=name))
             skip.add(name)
             continue
-        shift = _shift(book, name, statics[name], names_by_sheet[name])
+        statics = plan.statics.get(name, [])
+        wrong = _wrong_statics(book, name, statics)
+        shift = _shift(book, name, statics, wrong, plan.names.get(name, []))
         if shift is not None:
             findings.append(shift)
             skip.add(name)
             continue
-        cell_findings = _statics(book, name, statics[name])
-        cell_findings += _formulas(book, name, formulas[name])
+        cell_findings = [codes.make("tampered-cell", sheet=name, cell=a1,
+                                    detail=f"模板文字被改动：应为“{_show(text)}”，现为“{_show(found)}”。"
+                                           "请使用原模板重新填写，勿改动表头和说明文字。")
+                         for a1, text, found in wrong]
+        cell_findings += _formulas(book, name, plan.formulas.get(name, []))
         if len(cell_findings) > MAX_CELL_FINDINGS:
             rest = len(cell_findings) - MAX_CELL_FINDINGS
             cell_findings = cell_findings[:MAX_CELL_FINDINGS] + [codes.make(
@@ -77,72 +116,79 @@ def verify(book: Book, layout: Layout) -> tuple[list[Finding], set[str]]:
     return findings, skip
 
 
-def _statics(book: Book, sheet: str, statics: list[StaticCell]) -> list[Finding]:
+def _wrong_statics(book: Book, sheet: str, statics: list[tuple[str, str, str, StaticCell]]) -> list[tuple[str, str, Any]]:
+    """(a1, expected text, found value) for every label that differs (whitespace ignored)."""
+    value = book.value
     out = []
-    for s in statics:
-        found = book.value(sheet, s.cell.a1)
-        if _label(found) != _label(s.text):
-            out.append(codes.make("tampered-cell", sheet=sheet, cell=s.cell.a1,
-                                  detail=f"模板文字被改动：应为“{_show(s.text)}”，现为“{_show(found)}”。"
-                                         "请使用原模板重新填写，勿改动表头和说明文字。"))
+    for a1, text, label, _s in statics:
+        found = value(sheet, a1)
+        if found != text and _label(found) != label:
+            out.append((a1, text, found))
     return out
 
 
-def _formulas(book: Book, sheet: str, fcells: list[Any]) -> list[Finding]:
+def _formulas(book: Book, sheet: str, fcells: list[tuple[str, str, str]]) -> list[Finding]:
     sd = book.sheets[sheet]
     if sd.formulas is None:
         return []
-    found = expand_shared(sd.formulas)
+    have = sd.formulas
+    found: dict[str, str | None] | None = None
     out = []
-    for f in fcells:
-        a1 = f.cell.a1
+    for a1, formula, normalised in fcells:
+        f = have.get(a1)
+        if f is not None and f[0] == formula:
+            continue  # the fast path: the text as the generator wrote it
+        if found is None:
+            found = expand_shared(have)
         if a1 not in found:
             out.append(codes.make("formula-overwritten", sheet=sheet, cell=a1,
                                   value=_show(book.value(sheet, a1))))
             continue
         text = found[a1]
-        if text is None or not f.formula:
-            continue  # present, text unknown (.xls) or nothing to compare
-        if norm_formula(text) != norm_formula(f.formula):
+        if text is None:
+            continue  # present, text unknown (.xls)
+        if norm_formula(text) != normalised:
             out.append(codes.make("tampered-cell", sheet=sheet, cell=a1,
-                                  detail=f"模板公式被改动：应为“={_show(f.formula, 60)}”，现为“={_show(text, 60)}”。"
+                                  detail=f"模板公式被改动：应为“={_show(formula, 60)}”，现为“={_show(text, 60)}”。"
                                          "请使用原模板重新填写。"))
     return out
 
 
-def _shift(book: Book, sheet: str, statics: list[StaticCell], names: list[tuple[str, str]]) -> Finding | None:
+def _shift(book: Book, sheet: str, statics: list[tuple[str, str, str, StaticCell]],
+           wrong: list[tuple[str, str, Any]], names: list[tuple[str, str, str]]) -> Finding | None:
     """One finding when the sheet's layout moved: a defined name points elsewhere, or a label
     that is not in its place is found at another position of the sheet."""
     evidence = ""
     cell: str | None = None
-    for name, ref in names:
+    for name, ref, normalised in names:
         have = book.names.get(name)
-        if have is None or "#REF" in have.upper():
+        if have is None or have == ref or "#REF" in have.upper():
             continue
-        if _ref_cells(have) != _ref_cells(ref):
-            evidence = f"名称 {name} 应指向 {ref.split('!')[-1].replace('$', '')}，现指向 {have.split('!')[-1].replace('$', '')}"
-            cell = ref.split("!")[-1].replace("$", "").split(":")[0]
+        if _ref_cells(have) != normalised:
+            evidence = f"名称 {name} 应指向 {_plain(ref)}，现指向 {_plain(have)}"
+            cell = _plain(ref).split(":")[0]
             break
-    if not evidence:
-        wrong = [s for s in statics if _label(book.value(sheet, s.cell.a1)) != _label(s.text)]
-        if not wrong:
-            return None
+    if not evidence and wrong:
         where = _positions(book, sheet)
         expected_at: dict[str, set[str]] = defaultdict(set)
-        for s in statics:
-            expected_at[_label(s.text)].add(s.cell.a1)
-        for s in wrong:
-            moved = sorted(where.get(_label(s.text), set()) - expected_at[_label(s.text)],
-                           key=lambda a: _distance(a, s.cell))
+        for a1, _text, label, _s in statics:
+            expected_at[label].add(a1)
+        for a1, text, _found in wrong:
+            label = _label(text)
+            moved = sorted(where.get(label, set()) - expected_at[label], key=lambda a: _distance(a, a1))
             if moved:
-                evidence = f"“{_show(s.text, 20)}”应在 {s.cell.a1}，现位于 {moved[0]}"
-                cell = s.cell.a1
+                evidence = f"“{_show(text, 20)}”应在 {a1}，现位于 {moved[0]}"
+                cell = a1
                 break
     if not evidence:
         return None
     return codes.make("tampered-cell", sheet=sheet, cell=cell,
                       detail=f"「{sheet}」表的表头位置与模板不符，疑似插入或删除了行/列（{evidence}）。"
                              "为避免从错位的单元格读数，本表数据未读取，请使用原模板重新填写。")
+
+
+def _plain(ref: str) -> str:
+    return ref.split("!")[-1].replace("$", "")
 
 
 def _positions(book: Book, sheet: str) -> dict[str, set[str]]:
@@ -154,20 +200,22 @@ def _positions(book: Book, sheet: str) -> dict[str, set[str]]:
     return out
 
 
-def _distance(a1: str, cell: Cell) -> int:
+def _distance(a1: str, other: str) -> int:
     r, c = parse_a1(a1)
-    return abs(r - cell.row) + abs(c - cell.col)
+    r2, c2 = parse_a1(other)
+    return abs(r - r2) + abs(c - c2)
 
 
 def raw_values(book: Book, layout: Layout, skip: set[str]) -> dict[str, Any]:
     """Every input of the layout as read (None = blank); date fields turn serials into dates."""
     out: dict[str, Any] = {}
-    for name, inp in layout.inputs.items():
-        sheet = inp.cell.sheet
+    value = book.value
+    for sheet, inputs in plan_of(layout).inputs.items():
         if sheet in skip:
             continue
-        v = book.value(sheet, inp.cell.a1)
-        if inp.field.type == "date" and v is not None:
-            v = serial_to_date(v, book.date1904)
-        out[name] = v
+        for name, a1, is_date in inputs:
+            v = value(sheet, a1)
+            if is_date and v is not None:
+                v = serial_to_date(v, book.date1904)
+            out[name] = v
     return out
