@@ -24,6 +24,7 @@ CODE_MAX_LENGTH = 20
 NAME_MAX_LENGTH = 60
 MAX_ROSTER_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 100_000
+MAX_COLS = 200  # a roster has a handful of columns; the rest is never looked at
 _CODE_RE = re.compile(r"^[0-9A-Za-z]+$")
 
 # Header aliases, compared after normalisation (no spaces, ASCII brackets, no "*" markers).
@@ -95,7 +96,7 @@ def _read_csv(p: Path) -> list[list[Any]]:
         delimiter = ";"
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return [list(r) for r in itertools.islice(reader, MAX_ROWS)]
+        return [r[:MAX_COLS] for r in itertools.islice(reader, MAX_ROWS)]
     except csv.Error as exc:
         raise RosterError(f"名单文件 {p.name} 不是有效的 CSV 文件") from exc
 
@@ -137,7 +138,7 @@ def _read_workbook(p: Path) -> list[list[list[Any]]]:
         for meta in wb.sheets_metadata:
             if meta.visible == pc.SheetVisibleEnum.Visible and meta.typ == pc.SheetTypeEnum.WorkSheet:
                 rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-                sheets.append(rows[:MAX_ROWS])
+                sheets.append([r[:MAX_COLS] for r in rows[:MAX_ROWS]])
         return sheets
     except Exception as exc:
         raise RosterError(f"无法读取名单文件：{p.name}（文件已损坏、加密或不是 Excel 文件）") from exc
@@ -153,7 +154,7 @@ def _read_openpyxl(p: Path) -> list[list[list[Any]]]:
             if ws.sheet_state != "visible":
                 continue
             rows: list[list[Any]] = []
-            for row in ws.iter_rows():
+            for row in ws.iter_rows(max_col=MAX_COLS):
                 rows.append([_padded(getattr(c, "value", None), getattr(c, "number_format", None)) for c in row])
                 if len(rows) >= MAX_ROWS:
                     break
