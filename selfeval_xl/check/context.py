@@ -11,11 +11,11 @@ from functools import cached_property
 from typing import Any
 
 from selfeval_xl.check.coerce import Coerced
+from selfeval_xl.check.env import CachedEnv
 from selfeval_xl.check.plan import UNIT_NAME, InputPlan, Plan
 from selfeval_xl.model.findings import Finding
 from selfeval_xl.model.snapshot import Snapshot
 from selfeval_xl.model.spec import Template
-from selfeval_xl.rules.env import ValuesEnv
 
 
 @dataclass
@@ -34,8 +34,8 @@ class Context:
         return self.plan.template
 
     @cached_property
-    def env(self) -> ValuesEnv:
-        return ValuesEnv(self.plan.template, self.plan.layout.inputs, self.env_values)
+    def env(self) -> CachedEnv:
+        return CachedEnv(self.plan, self.env_values)
 
     @cached_property
     def filled(self) -> list[InputPlan]:

@@ -44,7 +44,7 @@ class InstancePlan:
     field: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Plan:
     template: Template
     layout: Layout
