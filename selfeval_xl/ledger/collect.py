@@ -17,6 +17,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from selfeval_xl.ledger.schema import connect
 from selfeval_xl.ledger.store import Archive
 from selfeval_xl.model.submission import Submission
 
+CHANGED_MSG = "文件在登记过程中被改动，请待其保存完毕后重新收件。"
+STORE_THREADS = 2  # copies wait on fsync, not on the CPU: they overlap the checking
 CHUNK = 200  # files per intake/store/record cycle (SELFEVAL_COLLECT_CHUNK overrides, for tests)
 # A batch-level finding of `check`: in the ledger the newer submission supersedes the older,
 # so a duplicate warning would make the current one 待说明 for nothing the department can fix.
@@ -54,6 +57,9 @@ class CollectItem:
     replaced: list[str] = field(default_factory=list)  # names of submissions it superseded
     superseded_by: str | None = None    # new but older than another one of the same run/ledger
     message: str = ""
+    size: int = 0
+    mtime: float = 0.0
+    object: str = ""                    # where it is (or would be) archived
 
     @property
     def state_zh(self) -> str:
@@ -109,11 +115,14 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
             on_item: Callable[[CollectItem], None] | None = None) -> CollectReport:
     """Archive and record every new file of `paths`; known files (same sha256) are skipped unread.
 
+    Objects are copied by background threads while the files are being checked (the fsyncs
+    then cost no wall time); each chunk is recorded once its checks and copies are done.
     `on_item` is called once per input file as soon as its fate is known (for progress)."""
     started = time.perf_counter()
     arc = Archive(Path(archive))
     arc.create()
     conn = connect(arc.ledger)
+    pool = ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="selfeval-store")
     try:
         from selfeval_xl.ledger.repair import repair
 
@@ -125,17 +134,20 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
             if it.state != NEW:
                 tick(it)
         received_at = records.now_utc()
+        intake = _journal(conn, todo, received_at)
+        copies = [pool.submit(store.store, arc, Path(it.path), it.sha256, it.object) for it in todo]
         size = _chunk_size()
-        buffer: list[tuple[CollectItem, Submission]] = []
-        for it, sub in zip(todo, check([t.path for t in todo], workers), strict=True):
-            buffer.append((it, sub))
+        buffer: list[tuple[CollectItem, Submission, Future[None], int]] = []
+        for k, sub in enumerate(check([t.path for t in todo], workers)):
+            buffer.append((todo[k], sub, copies[k], intake[k]))
             if len(buffer) >= size:
-                _store_chunk(conn, arc, buffer, received_at, tick)
+                _record_chunk(conn, arc, buffer, received_at, tick)
                 buffer = []
         if buffer:
-            _store_chunk(conn, arc, buffer, received_at, tick)
+            _record_chunk(conn, arc, buffer, received_at, tick)
         _describe_supersedes(conn, [i for i in items if i.state == NEW])
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         conn.close()
     return CollectReport(arc.root, items, repaired, time.perf_counter() - started)
 
@@ -153,7 +165,8 @@ def _triage(conn: sqlite3.Connection, paths: list[str]) -> tuple[list[CollectIte
     for p in paths:
         it = CollectItem(path=p, name=Path(p).name, state=NEW)
         try:
-            it.sha256, _size = store.hash_file(Path(p))
+            it.sha256, it.size = store.hash_file(Path(p))
+            it.mtime = os.stat(p).st_mtime
         except OSError as exc:
             it.state, it.message = UNREADABLE_SOURCE, f"无法读取文件：{exc.strerror or exc}"
         items.append(it)
@@ -169,49 +182,50 @@ def _triage(conn: sqlite3.Connection, paths: list[str]) -> tuple[list[CollectIte
             it.state = REPEATED
         else:
             seen.add(it.sha256)
+            it.object = store.object_name(it.sha256, it.name)
             todo.append(it)
     return items, todo
 
 
-def _store_chunk(conn: sqlite3.Connection, arc: Archive, chunk: list[tuple[CollectItem, Submission]],
-                 received_at: str, tick: Callable[[CollectItem], None]) -> None:
-    entries: list[tuple[CollectItem, Entry]] = []
-    for it, sub in chunk:
-        if sub.sha256 and sub.sha256 != it.sha256:
-            it.state, it.message = CHANGED, "文件在登记过程中被改动，请待其保存完毕后重新收件。"
-            continue
-        sub = replace(sub, findings=[f for f in sub.findings if f.code not in BATCH_ONLY_CODES])
-        try:
-            st = os.stat(it.path)
-            size, mtime = st.st_size, st.st_mtime
-        except OSError:
-            size, mtime = sub.size, sub.mtime
-        entries.append((it, Entry(it.sha256, store.object_name(it.sha256, it.name), it.name,
-                                  os.path.abspath(it.path), size, mtime or sub.mtime, sub)))
+def _journal(conn: sqlite3.Connection, todo: list[CollectItem], received_at: str) -> list[int]:
+    """Intake rows for every new file, committed before any object is written."""
     with transaction(conn):
-        intake_ids = [conn.execute(
+        return [int(conn.execute(
             "INSERT INTO intake (sha256, object, original_name, source_path, mtime, received_at, pid, host)"
-            " VALUES (?,?,?,?,?,?,?,?)", (e.sha256, e.object, e.original_name, e.source_path, e.mtime, received_at,
-                                          os.getpid(), store.HOST)).lastrowid for _it, e in entries]
-    stored: list[tuple[CollectItem, Entry]] = []
-    dirs: set[Path] = set()
-    for it, e in entries:
+            " VALUES (?,?,?,?,?,?,?,?)", (it.sha256, it.object, it.name, os.path.abspath(it.path), it.mtime,
+                                          received_at, os.getpid(), store.HOST)).lastrowid or 0) for it in todo]
+
+
+def _record_chunk(conn: sqlite3.Connection, arc: Archive,
+                  chunk: list[tuple[CollectItem, Submission, Future[None], int]],
+                  received_at: str, tick: Callable[[CollectItem], None]) -> None:
+    """Wait for the chunk's copies, then record it in one transaction (and drop its intake rows)."""
+    entries: list[tuple[CollectItem, Entry]] = []
+    stray: list[str] = []  # objects copied for a file that then failed its consistency check
+    for it, sub, copy, _iid in chunk:
         try:
-            store.store(arc, Path(it.path), it.sha256, e.object, sync_dir=False)
+            copy.result()
         except store.ChangedWhileReading:
-            it.state, it.message = CHANGED, "文件在登记过程中被改动，请待其保存完毕后重新收件。"
+            it.state, it.message = CHANGED, CHANGED_MSG
             continue
         except OSError as exc:
             it.state, it.message = UNREADABLE_SOURCE, f"无法存入报送库：{exc.strerror or exc}"
             continue
-        dirs.add(arc.path_of(e.object).parent)
-        stored.append((it, e))
-    for d in sorted(dirs):
-        store.fsync_dir(d)
+        if sub.sha256 and sub.sha256 != it.sha256:
+            it.state, it.message = CHANGED, CHANGED_MSG
+            stray.append(it.object)
+            continue
+        sub = replace(sub, findings=[f for f in sub.findings if f.code not in BATCH_ONLY_CODES])
+        entries.append((it, Entry(it.sha256, it.object, it.name, os.path.abspath(it.path), it.size,
+                                  it.mtime or sub.mtime, sub)))
     with transaction(conn):
-        ids = records.insert(conn, [e for _it, e in stored], received_at)
-        conn.executemany("DELETE FROM intake WHERE id = ?", [(i,) for i in intake_ids])
-    for it, e in stored:
+        ids = records.insert(conn, [e for _it, e in entries], received_at)
+        conn.executemany("DELETE FROM intake WHERE id = ?", [(iid,) for *_x, iid in chunk])
+        for obj in stray:
+            if not conn.execute("SELECT 1 FROM submissions WHERE object = ? UNION ALL SELECT 1 FROM intake"
+                                " WHERE object = ?", (obj, obj)).fetchone():
+                arc.path_of(obj).unlink(missing_ok=True)
+    for it, e in entries:
         s = e.submission
         if ids.get(e.sha256) is None:  # another process recorded it first
             it.state = KNOWN
@@ -219,7 +233,7 @@ def _store_chunk(conn: sqlite3.Connection, arc: Archive, chunk: list[tuple[Colle
             c = s.counts()
             it.status, it.errors, it.warnings = s.status, c["errors"], c["warnings"]
             it.dept_code, it.dept_name, it.year = records.norm_code(s.dept_code), s.dept_name, s.year
-    for it, _sub in chunk:
+    for it, *_rest in chunk:
         tick(it)
 
 
