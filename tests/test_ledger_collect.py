@@ -224,3 +224,14 @@ def test_file_changed_after_hashing_is_not_recorded(tmp_path: Path) -> None:
 def test_make_sub_helper_is_what_it_says() -> None:
     s = make_sub(errors=1, warnings=2, explained_warnings=1)
     assert s.counts() == {"errors": 1, "warnings": 3, "unexplained_warnings": 2}
+
+
+def test_figures_by_dept_for_last_year(tmp_path: Path) -> None:
+    from selfeval_xl.ledger import figures_by_dept
+
+    arc = tmp_path / "arc"
+    collect([write_fake(tmp_path / "a.xlsx", code="001", year=2020, three_public="1.25", income="80.50"),
+             write_fake(tmp_path / "b.xlsx", code="002", year=2021)], arc, checker=fake_checker)
+    got = figures_by_dept(arc, 2020)
+    assert got == {"001": {"income.total": Decimal("80.50"), "expenditure.total": Decimal("96.00"),
+                           "three_public.total": Decimal("1.25")}}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -62,8 +61,7 @@ def collect_cmd(
             Console(stderr=True, highlight=False).print(p, markup=False)
         _fail("输入有误，未登记任何文件。")
     try:
-        with _progress(len(paths)) as tick:
-            rep = collect(paths, archive, workers=workers or _auto_workers(len(paths)), on_item=tick)
+        rep = collect(paths, archive, workers=workers or _auto_workers(len(paths)), progress=True)
     except LedgerError as exc:
         _fail(str(exc))
     except OSError as exc:
@@ -74,29 +72,6 @@ def collect_cmd(
 def _auto_workers(n: int) -> int:
     """Parallel only where it pays (as `check` decides): a process start costs a dozen files."""
     return 1 if n < 24 else max(1, min(os.cpu_count() or 1, 8))
-
-
-class _progress:
-    """A rich progress bar on a terminal (stderr); a no-op callback otherwise."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.bar = None
-
-    def __enter__(self):  # noqa: ANN204
-        if self.total > 1 and sys.stderr.isatty():
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self.bar = Progress(TextColumn("收件登记"), BarColumn(), MofNCompleteColumn(), TextColumn("剩余"),
-                                TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-            self.bar.start()
-            task = self.bar.add_task("collect", total=self.total)
-            return lambda _item: self.bar.advance(task)
-        return lambda _item: None
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def _note(it: CollectItem) -> str:
@@ -116,7 +91,7 @@ def _print_collect(rep: CollectReport) -> None:
         rows = [i for i in rows if i.state not in (KNOWN, REPEATED)]
     t = Table(title=f"收件登记（报送库 {rep.archive}）", show_lines=False)
     for col in ("文件", "结果", "审核", "预算编码", "部门名称", "年度", "错误", "警告", "说明"):
-        t.add_column(col, overflow="fold")
+        t.add_column(col, overflow="fold", no_wrap=col in ("结果", "审核", "年度", "错误", "警告"))
     for it in rows[:MAX_ROWS]:
         state_style = {NEW: "green", KNOWN: "dim", REPEATED: "dim", CHANGED: "red", UNREADABLE_SOURCE: "red"}[it.state]
         status = STATUS_ZH.get(it.status or "", "")

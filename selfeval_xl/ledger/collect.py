@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -117,7 +119,11 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
 
     Objects are copied by background threads while the files are being checked (the fsyncs
     then cost no wall time); each chunk is recorded once its checks and copies are done.
-    `on_item` is called once per input file as soon as its fate is known (for progress)."""
+    `on_item` is called once per input file as soon as its fate is known; `progress` shows a
+    bar on stderr (when it is a terminal) instead."""
+    if progress and on_item is None:
+        with _progress_bar(len(paths)) as tick:
+            return collect(paths, archive, workers, False, checker=checker, on_item=tick)
     started = time.perf_counter()
     arc = Archive(Path(archive))
     arc.create()
@@ -150,6 +156,21 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
         pool.shutdown(wait=True, cancel_futures=True)
         conn.close()
     return CollectReport(arc.root, items, repaired, time.perf_counter() - started)
+
+
+@contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[CollectItem], None]]:
+    """A rich progress bar on a terminal's stderr; a no-op callback otherwise."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda _item: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("收件登记"), BarColumn(), MofNCompleteColumn(), TextColumn("剩余"),
+                  TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("collect", total=total)
+        yield lambda _item: bar.advance(task)
 
 
 def _chunk_size() -> int:

@@ -123,3 +123,17 @@ def as_decimal(v: object) -> Decimal | None:
     if isinstance(v, int) and not isinstance(v, bool):
         return Decimal(v)
     return None
+
+
+def figures_by_dept(archive: Path, year: int, keys: tuple[str, ...] | None = None) -> dict[str, dict[str, Decimal | None]]:
+    """dept_code → key figures (收入合计, 支出合计, 三公经费合计 by default) of that department's
+    current submission for `year`: what summaries put beside this year's as 上年."""
+    keys = keys or tuple(k for k, _label in derived.KEY_FIGURES)
+    _arc, conn = open_existing(archive)
+    try:
+        rows = conn.execute("SELECT id, dept_code FROM submissions WHERE year = ? AND is_current = 1"
+                            " AND dept_code IS NOT NULL", (year,)).fetchall()
+        vals = figures(conn, [r[0] for r in rows], keys)
+        return {code: {k: as_decimal(vals[sid].get(k)) for k in keys} for sid, code in rows}
+    finally:
+        conn.close()
