@@ -74,7 +74,8 @@ def make(
     sev = severity or spec.severity
     if sev is None:
         raise ValueError(f"finding code {code!r} needs an explicit severity")
-    message = spec.template.format(**params)
+    # location arguments may appear in the message too ({sheet} in missing-sheet)
+    message = spec.template.format(**{"sheet": sheet, "cell": cell, "field": field, "rule": rule, **params})
     if not message.strip():
         raise ValueError(f"finding code {code!r} rendered an empty message")
     return Finding(code=code, severity=sev, message=message, rule=rule, sheet=sheet, cell=cell,

@@ -13,6 +13,10 @@ from __future__ import annotations
 MAX_FILE_SIZE = 50 * 1024 * 1024
 """Bytes on disk. The whole file is read once into memory (hash and parse from one read)."""
 
+MAX_HASH_SIZE = 512 * 1024 * 1024
+"""A file over MAX_FILE_SIZE is still hashed (streamed, for the ledger and duplicate checks) up to
+this size; beyond it `sha256` stays empty so one absurd file cannot stall a batch."""
+
 MIN_INFLATE_RATIO = 0.01
 """Compressed ÷ uncompressed size of one zip entry must be at least this (POI's default):
 a part that inflates more than 100-fold is treated as a zip bomb."""

@@ -57,6 +57,7 @@ def _read(path: Path, snap: Snapshot) -> None:
         raise Refused("not-a-workbook", "这是文件夹或特殊文件")
     snap.size, snap.mtime = st.st_size, st.st_mtime
     if st.st_size > limits.MAX_FILE_SIZE:
+        snap.sha256 = _stream_hash(path) if st.st_size <= limits.MAX_HASH_SIZE else ""
         raise Refused("too-large", f"文件 {st.st_size / 1024 / 1024:.1f} MB，超过上限 "
                                    f"{limits.MAX_FILE_SIZE // 1024 // 1024} MB")
     try:
@@ -82,6 +83,17 @@ def _read(path: Path, snap: Snapshot) -> None:
     snap.raw = raw_values(book, layout, skip)
     if any(inp.cell.sheet in skip for inp in layout.inputs.values()):
         snap.readable = False
+
+
+def _stream_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return ""
+    return h.hexdigest()
 
 
 def _book(data: bytes, path: Path) -> Book:

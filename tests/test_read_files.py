@@ -1,0 +1,203 @@
+"""File-level findings: every hostile container yields its code, the file is untouched, fast."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import zipfile
+from pathlib import Path
+
+import pytest
+from read_samples import FILE_LEVEL, checked_read, codes_of, filled, rezip
+
+from selfeval_xl.read import limits, read_file
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return filled(tmp_path_factory.mktemp("clean") / "filled.xlsx")
+
+
+def _only(snap, code: str) -> None:
+    assert codes_of(snap) == [code], [(f.code, f.message) for f in snap.findings]
+    assert snap.readable is False
+    assert snap.raw == {}
+    assert all(f.message.strip() for f in snap.findings)
+
+
+def test_clean_workbook_has_no_file_level_finding(clean: Path) -> None:
+    snap = checked_read(clean)
+    assert snap.readable
+    assert not [c for c in codes_of(snap) if c in FILE_LEVEL]
+    assert snap.format == "xlsx"
+    assert snap.template_id == "dept-selfeval" and snap.template_version == "1.0"
+    assert snap.stamp["template_id"] == "dept-selfeval"
+    assert snap.application and "Excel" in snap.application
+    assert snap.raw["expenditure.total"] == 96
+    assert snap.raw["income.carryover"] == 16.18
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    p = tmp_path / "空.xlsx"
+    p.write_bytes(b"")
+    _only(checked_read(p), "empty-file")
+
+
+@pytest.mark.parametrize("name,data", [
+    ("random.xlsx", bytes(random.Random(7).randrange(256) for _ in range(5000))),
+    ("report.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+    ("data.xlsx", "预算编码,部门名称\n906017,临湘市委网信办\n".encode("gbk")),
+    ("page.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>"),
+])
+def test_not_a_workbook(tmp_path: Path, name: str, data: bytes) -> None:
+    p = tmp_path / name
+    p.write_bytes(data)
+    _only(checked_read(p), "not-a-workbook")
+
+
+def test_pdf_message_says_pdf(tmp_path: Path) -> None:
+    p = tmp_path / "a.xlsx"
+    p.write_bytes(b"%PDF-1.4\n")
+    assert "PDF" in read_file(p).findings[0].message
+
+
+def test_truncated_zip(tmp_path: Path, clean: Path) -> None:
+    data = clean.read_bytes()
+    p = tmp_path / "truncated.xlsx"
+    p.write_bytes(data[: len(data) // 2])
+    _only(checked_read(p), "corrupt-file")
+
+
+def test_broken_xml_part(tmp_path: Path, clean: Path) -> None:
+    p = rezip(clean, tmp_path / "broken.xlsx",
+              lambda n, d: d[: len(d) // 2] if n == "xl/worksheets/sheet5.xml" else d)
+    _only(checked_read(p), "corrupt-file")
+
+
+def test_missing_workbook_part(tmp_path: Path, clean: Path) -> None:
+    p = rezip(clean, tmp_path / "nowb.xlsx", lambda n, d: None if n == "xl/workbook.xml" else d)
+    _only(checked_read(p), "corrupt-file")
+
+
+def test_missing_sheet_part(tmp_path: Path, clean: Path) -> None:
+    p = rezip(clean, tmp_path / "nosheet.xlsx", lambda n, d: None if n == "xl/worksheets/sheet3.xml" else d)
+    _only(checked_read(p), "corrupt-file")
+
+
+def test_word_document_is_not_a_workbook(tmp_path: Path) -> None:
+    p = tmp_path / "a.xlsx"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<document/>")
+    _only(checked_read(p), "not-a-workbook")
+
+
+def test_password_encrypted_workbook(tmp_path: Path, clean: Path) -> None:
+    msoffcrypto = pytest.importorskip("msoffcrypto")
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    with clean.open("rb") as fh:
+        OOXMLFile(fh).encrypt("123456", out)
+    p = tmp_path / "加密.xlsx"
+    p.write_bytes(out.getvalue())
+    snap = checked_read(p)
+    _only(snap, "encrypted")
+    assert "密码" in snap.findings[0].message
+    del msoffcrypto
+
+
+def test_zip_bomb_by_ratio(tmp_path: Path, clean: Path) -> None:
+    """A sheet part inflating > 100× (5 MB of blanks in a few KB) is refused before inflating."""
+    bomb = b'<?xml version="1.0"?><worksheet>' + b" " * (5 * 1024 * 1024) + b"</worksheet>"
+    p = rezip(clean, tmp_path / "bomb.xlsx", lambda n, d: bomb if n == "xl/worksheets/sheet2.xml" else d)
+    assert p.stat().st_size < 200_000
+    snap = checked_read(p)
+    _only(snap, "too-large")
+    assert "压缩" in snap.findings[0].message
+
+
+def test_zip_bomb_by_entry_size(tmp_path: Path, clean: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_ENTRY_SIZE", 1000)
+    _only(checked_read(clean), "too-large")
+
+
+def test_too_many_entries(tmp_path: Path, clean: Path) -> None:
+    def add(name: str, data: bytes) -> bytes:
+        return data
+
+    p = rezip(clean, tmp_path / "many.xlsx", add)
+    with zipfile.ZipFile(p, "a") as z:
+        for i in range(limits.MAX_ENTRY_COUNT + 1):
+            z.writestr(f"junk/{i}.txt", "")
+    _only(checked_read(p), "too-large")
+
+
+def test_xml_entity_bomb(tmp_path: Path, clean: Path) -> None:
+    """Billion laughs in sharedStrings.xml: refused from the entity declaration, not expanded."""
+    lol = ['<!ENTITY lol "lol">'] + [f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+                                     for i in range(1, 10)]
+    bomb = ('<?xml version="1.0"?><!DOCTYPE sst [' + "".join(lol) + ']>'
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+            '<si><t>&lol9;</t></si></sst>').encode()
+    p = rezip(clean, tmp_path / "lol.xlsx", lambda n, d: bomb if n == "xl/sharedStrings.xml" else d)
+    snap = checked_read(p)
+    _only(snap, "too-large")
+    assert "实体" in snap.findings[0].message
+
+
+def test_file_over_size_limit(tmp_path: Path, clean: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_FILE_SIZE", 1000)
+    snap = checked_read(clean)
+    _only(snap, "too-large")
+
+
+def test_too_many_cells(clean: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_CELLS", 50)
+    _only(checked_read(clean), "too-large")
+
+
+def test_unrelated_workbook(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "工资表"
+    wb.active["B2"] = 123
+    wb.create_sheet("Sheet2")
+    p = tmp_path / "其他.xlsx"
+    wb.save(p)
+    _only(checked_read(p), "unknown-template")
+
+
+def test_missing_path_does_not_raise(tmp_path: Path) -> None:
+    snap = read_file(tmp_path / "不存在.xlsx")
+    assert snap.readable is False and codes_of(snap) == ["corrupt-file"]
+
+
+def test_directory_does_not_raise(tmp_path: Path) -> None:
+    snap = read_file(tmp_path)
+    assert snap.readable is False and codes_of(snap) == ["not-a-workbook"]
+
+
+def test_random_damage_never_raises(tmp_path: Path, clean: Path) -> None:
+    """Bytes flipped anywhere in a real workbook: a Snapshot, never an exception."""
+    data = bytearray(clean.read_bytes())
+    rnd = random.Random(3)
+    p = tmp_path / "damaged.xlsx"
+    for _ in range(40):
+        d = bytearray(data)
+        for _ in range(rnd.randint(1, 20)):
+            d[rnd.randrange(len(d))] = rnd.randrange(256)
+        p.write_bytes(bytes(d))
+        snap = checked_read(p)
+        assert isinstance(snap.findings, list)
+
+
+def test_unreadable_file_permissions(tmp_path: Path, clean: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root reads everything")
+    p = tmp_path / "locked.xlsx"
+    p.write_bytes(clean.read_bytes())
+    p.chmod(0)
+    assert read_file(p).readable is False
