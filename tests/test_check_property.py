@@ -3,6 +3,7 @@ moving one of them by more than twice the rule's tolerance always does."""
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -93,3 +94,26 @@ def test_units_rounded_from_yuan_never_mismatch(amounts: list[int]) -> None:
     assert fired(raw, "units-total", units) == []
     raw["expenditure.project"] = float(wan(sum(amounts)) + tolerance(units + 1) * 2 + CENT)
     assert len(fired(raw, "units-total", units)) == 1
+
+
+cell_values = st.one_of(
+    st.none(), st.text(max_size=30), st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**30, 10**30),
+    st.booleans(), st.datetimes(), st.dates(), st.sampled_from(["96万元", "９６．００", "1,234.5", "无", "优", "数量指标",
+                                                               "2022年9月6日", "150****0101", "XX", "占50%", "人员经费1e400万元"]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_cell_content_never_raises(data: st.DataObject) -> None:
+    """Hostile content becomes findings: whatever a cell holds, the check returns a Submission."""
+    from test_check_seed import seed_raw
+
+    raw = seed_raw()
+    names = sorted(raw) + ["indicators[12].weight", "indicators[12].score", "explanations[1].rule", "report.date"]
+    for name in data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=25)):
+        raw[name] = data.draw(cell_values)
+    sub = check_snapshot(snapshot(raw))
+    assert sub.readable
+    for f in sub.findings:
+        assert f.message.strip() and not re.search(r"\{(label|value|detail|number|choices|precision)\}", f.message)

@@ -79,8 +79,18 @@ def _number_from_text(text: str, ftype: str) -> Decimal | None:
     return Decimal(found[0].replace(",", ""))
 
 
+LIMIT = Decimal(10) ** 15  # no amount, count or score is this large: a paste accident, not a figure
+
+
 def to_decimal(raw: Any, ftype: str) -> Coerced:
     """A cell as a Decimal: floats via repr (no binary noise), text normalised or taken with a warning."""
+    c = _to_decimal(raw, ftype)
+    if c.value is not None and not c.bad and abs(c.value) >= LIMIT:
+        return Coerced(None, "not-a-number", bad=True)
+    return c
+
+
+def _to_decimal(raw: Any, ftype: str) -> Coerced:
     if raw is None:
         return BLANK
     if isinstance(raw, bool):

@@ -19,7 +19,7 @@ TEXT_TYPES = ("text", "longtext")
 # gate is a plain substring test so long answers that cannot contain the prompt cost nothing
 GENERIC: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (("请",), re.compile(r"请(?:在此|在这里)?(?:填写|填入|输入)")),
-    (("此处",), re.compile(r"此处填写|（此处[^）]*）|\(此处[^)]*\)")),
+    (("此处",), re.compile(r"此处填写|（此处[^）]{0,60}）|\(此处[^)]{0,60}\)")),
     (("XX", "ＸＸ", "××", "xX"), re.compile(r"(?<![A-Za-z])[XＸ×]{2,}(?![A-Za-z])")),
     (("n", "N", "ｎ"), re.compile(r"(?:任务|目标|指标)\s*[nNｎ](?![A-Za-z])")),
 )
