@@ -55,6 +55,7 @@ def test_seed_basic_spending_contradicts_tables_twice() -> None:
     "固定资产19.65万元。",
     "实有人数4人，人员编制7人。",
     "人员经费４２．２６万元。",     # full-width digits
+    "本部门人员经费42.26万元。", "2021年度财政拨款基本支出66万元。", "2021年共安排项目资金30万元。",
 ])
 def test_consistent_figures_are_quiet(text: str) -> None:
     assert found(text) == []
@@ -67,6 +68,7 @@ def test_consistent_figures_are_quiet(text: str) -> None:
     ("2021年共安排项目资金31万元。", "31"),
     ("“三公”经费3万元。", "3"),
     ("实有人数5人。", "5"),
+    ("本单位公用经费20万元。", "20"),
 ])
 def test_contradicting_figures(text: str, stated: str) -> None:
     assert reported(text) == [stated]
@@ -81,6 +83,8 @@ def test_contradicting_figures(text: str, stated: str) -> None:
     "在日常性工作经费压减10%的形势下保证单位正常运转。",
     "人员经费预算50万元。",
     "支出合计约100万元。",
+    "网络安全项目支出5万元。",          # one project's figure, not the 项目支出 total
+    "其中舆情监测专项资金8万元。",
 ])
 def test_unattributable_figures_are_left_alone(text: str) -> None:
     assert found(text) == []

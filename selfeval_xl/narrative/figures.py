@@ -24,6 +24,10 @@ GAP = re.compile(r"(?:[\s:：]|为|是|共计|合计|总计|总额|金额|共|�
 # words before the term, in the same clause, that make the figure not this year's actual
 OTHER_PERIOD = re.compile(r"上年|去年|上一年|同期|预算数|年初预算|预算安排|比上年|较上年|增加|减少|增长|下降|压减|节约")
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
+# what may stand right before a term so that it names the department's own figure: a boundary, a
+# year, or a function word. "网络安全项目支出5万元" is one project's figure, not 项目支出.
+BEFORE_TERM = set("，,；;：:。、（(）)“”\"'！？!? \t\n\u3000　0123456789年度共排计其中为是及和与的本当含括即")
+BEFORE_TERM_2 = {"部门", "单位", "机关", "本局", "全局", "本委", "本办"}
 SENTENCE_MARKS = "。！？!?\n"
 SENTENCE_END = re.compile(f"[{SENTENCE_MARKS}]")
 CLAUSE_END = re.compile(r"[，；。！？!?\n;：:]")
@@ -135,6 +139,8 @@ def sentences(text: str, vocab: Vocabulary, year: int | None) -> list[Sentence]:
         if hit is None:
             continue
         t_end, t_start, key, term = hit
+        if t_start > s.start and text[t_start - 1] not in BEFORE_TERM and text[t_start - 2:t_start] not in BEFORE_TERM_2:
+            continue
         if vocab.unit.get(key) != UNIT_KIND[m.group(2)] or not GAP.fullmatch(text, t_end, m.start()):
             continue
         if _other_period(text, t_start, s.start, year):
