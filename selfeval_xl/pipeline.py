@@ -145,18 +145,30 @@ def iter_check(paths: Sequence[str | os.PathLike[str]], workers: int = 1,
     """Submissions in input order, streamed (results are yielded as they arrive, in order).
     `fn` is a top-level function (picklable by reference), check_file unless testing."""
     items = [os.fspath(p) for p in paths]
-    if workers <= 1 or len(items) < 2:
+    if workers <= 1 or len(items) < 3:
         for p in items:
             yield fn(p)
         return
-    yield from _parallel(items, min(workers, len(items)), fn)
+    # The first file is checked here: it warms imports and caches that forked workers inherit.
+    yield fn(items[0])
+    yield from _parallel(items[1:], min(workers, len(items) - 1), fn)
+
+
+START_METHOD: str | None = None  # None: decided per platform (tests force "spawn" or "fork")
 
 
 def _context():  # noqa: ANN202
+    """fork on Linux while this process runs no other thread (workers then inherit the warm
+    parent and start in milliseconds); spawn elsewhere — Windows, where the finance officers
+    are, only has spawn, and everything handed to a worker is picklable by reference for it."""
     import multiprocessing
+    import threading
 
-    # spawn: the same behaviour on Windows (where the finance officers are) as here.
-    return multiprocessing.get_context("spawn")
+    method = START_METHOD
+    if method is None:
+        linux = sys.platform.startswith("linux")
+        method = "fork" if linux and threading.active_count() == 1 else "spawn"
+    return multiprocessing.get_context(method)
 
 
 def _parallel(items: list[str], workers: int, fn: Callable[[str], Submission]) -> Iterator[Submission]:
@@ -176,7 +188,30 @@ def _parallel(items: list[str], workers: int, fn: Callable[[str], Submission]) -
         pass
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-    yield from _one_by_one(items[done:], fn)
+    rest = items[done:]
+    if done == 0 and not _workers_start():
+        # Not a file's fault: worker processes cannot start here (e.g. a script without the
+        # `if __name__ == "__main__":` guard). Check in this process instead.
+        yield from (fn(p) for p in rest)
+        return
+    yield from _one_by_one(rest, fn)
+
+
+def _ping() -> bool:
+    return True
+
+
+def _workers_start() -> bool:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+    try:
+        return pool.submit(_ping).result(timeout=120)
+    except (BrokenProcessPool, TimeoutError, OSError):
+        return False
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _one_by_one(items: list[str], fn: Callable[[str], Submission]) -> Iterator[Submission]:
@@ -229,10 +264,19 @@ def _with_progress(stream: Iterable[Submission], total: int) -> Iterator[Submiss
 
     columns = (TextColumn("审核中"), BarColumn(), MofNCompleteColumn(), TextColumn("已用"),
                TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    # No auto-refresh thread: refreshed here, so worker processes can still be forked.
+    import time
+
+    with Progress(*columns, console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
         task = bar.add_task("check", total=total)
+        bar.refresh()
+        last = 0.0
         for sub in stream:
             bar.advance(task)
+            now = time.monotonic()
+            if now - last > 0.1:
+                bar.refresh()
+                last = now
             yield sub
 
 

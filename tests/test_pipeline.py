@@ -109,9 +109,12 @@ def test_check_paths_keeps_input_order(tmp_path: Path, monkeypatch: pytest.Monke
     assert all(not _dup_codes(s) for s in subs)
 
 
-def test_workers_keep_order_and_survive_a_dying_worker(tmp_path: Path) -> None:
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_keep_order_and_survive_a_dying_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       method: str) -> None:
     from pipeline_workers import fake_check
 
+    monkeypatch.setattr(pipeline, "START_METHOD", method)
     names = [f"f{i:03d}.xlsx" for i in range(40)]
     names[25] = "crash.xlsx"
     paths = [str(tmp_path / n) for n in names]
@@ -123,13 +126,26 @@ def test_workers_keep_order_and_survive_a_dying_worker(tmp_path: Path) -> None:
     assert all(s.readable for i, s in enumerate(subs) if i != 25)
 
 
-def test_two_workers_equal_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_two_workers_equal_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str) -> None:
     from pipeline_workers import fake_check
 
+    monkeypatch.setattr(pipeline, "START_METHOD", method)
     paths = [str(tmp_path / f"{i}.xlsx") for i in range(30)]
     one = [s.to_json() for s in pipeline.iter_check(paths, workers=1, fn=fake_check)]
     two = [s.to_json() for s in pipeline.iter_check(paths, workers=2, fn=fake_check)]
     assert one == two and len(one) == 30
+
+
+def test_platform_default_start_method(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    expected = "fork" if sys.platform.startswith("linux") else "spawn"
+    assert pipeline._context().get_start_method() == expected
+    monkeypatch.setattr(threading, "active_count", lambda: 2)  # a live thread: never fork
+    assert pipeline._context().get_start_method() == "spawn"
 
 
 def test_many_duplicates_name_a_few_others_only() -> None:
