@@ -1,0 +1,82 @@
+"""LibreOffice re-saves (.xlsx, .xls, .ods) of a filled workbook read back the same raw values.
+
+Normalisation shared by all formats (read.book.normalise): blank and "" → None, integral numbers
+→ int, other numbers → float, date fields → datetime.date. The .xlsx re-save raises no finding at
+all (LibreOffice respells formulas and names; the comparison is normalised), .xls/.ods only
+`legacy-format`; doctored workbooks re-saved as .xls/.ods are still caught.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lo
+import openpyxl
+import pytest
+from read_samples import checked_read, codes_of, filled
+
+from selfeval_xl.layout import build_layout
+from selfeval_xl.spec import default_template
+
+pytestmark = pytest.mark.libreoffice
+
+
+@pytest.fixture(scope="module")
+def resaved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("lo")
+    src = filled(d / "src" / "filled.xlsx", units=2)
+    out = {"orig": src}
+    for fmt in ("xlsx", "xls", "ods"):
+        out[fmt] = lo.convert(src, fmt, d / fmt)
+    return out
+
+
+@pytest.fixture(scope="module")
+def doctored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A label edited on 支出 and a footer formula replaced by a number, then re-saved."""
+    d = tmp_path_factory.mktemp("lo_doctored")
+    src = filled(d / "src" / "filled.xlsx")
+    layout = build_layout(default_template(), 1)
+    footer = next(f for f in layout.formulas if f.kind == "footer")
+    wb = openpyxl.load_workbook(src)
+    wb["支出"]["B3"] = "支出总计"
+    wb[footer.cell.sheet][footer.cell.a1] = 100
+    edited = d / "edited" / "doctored.xlsx"
+    edited.parent.mkdir()
+    wb.save(edited)
+    return {fmt: lo.convert(edited, fmt, d / fmt) for fmt in ("xls", "ods")} | {"footer": Path(footer.cell.a1)}
+
+
+def test_all_resaves_read_the_same_values(resaved: dict[str, Path]) -> None:
+    base = checked_read(resaved["orig"])
+    assert base.units == 2 and base.raw["units.name.u1"] == "下属单位1"
+    for fmt in ("xlsx", "xls", "ods"):
+        snap = checked_read(resaved[fmt])
+        assert snap.format == fmt
+        assert snap.readable, snap.findings
+        assert snap.template_id == base.template_id and snap.units == 2
+        diff = {k: (base.raw.get(k), snap.raw.get(k)) for k in set(base.raw) | set(snap.raw)
+                if base.raw.get(k) != snap.raw.get(k)}
+        assert diff == {}, (fmt, diff)
+
+
+def test_xlsx_resave_has_no_findings(resaved: dict[str, Path]) -> None:
+    snap = checked_read(resaved["xlsx"])
+    assert snap.application and "LibreOffice" in snap.application
+    assert codes_of(snap) == []
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_legacy_formats_only_get_legacy_format(resaved: dict[str, Path], fmt: str) -> None:
+    snap = checked_read(resaved[fmt])
+    assert codes_of(snap) == ["legacy-format"]
+    assert snap.findings[0].severity == "info" and f".{fmt}" in snap.findings[0].message
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_doctored_resave_is_caught(doctored: dict[str, Path], fmt: str) -> None:
+    snap = checked_read(doctored[fmt])
+    got = {(f.code, f.sheet, f.cell) for f in snap.findings}
+    assert ("tampered-cell", "支出", "B3") in got
+    assert any(c == "formula-overwritten" and cell == str(doctored["footer"]) for c, _s, cell in got)
+    assert ("legacy-format", None, None) in got
