@@ -123,10 +123,10 @@ def cached_values(layout: Layout, values: Mapping[str, Any]) -> dict[Cell, Any]:
     xenv = _ExcelEnv(layout.template, layout.inputs, typed)
     by_cell = {inp.cell: name for name, inp in layout.inputs.items()}
     out: dict[Cell, Any] = {}
-    checks: dict[int, str] = {}
+    checks = _checks(layout, typed, env, xenv)
     for f in layout.formulas:
         if f.kind == "check" and f.instance is not None:
-            checks[f.instance] = out[f.cell] = check_text(layout, f.instance, env, xenv)
+            out[f.cell] = checks[f.instance]
     for f in layout.formulas:
         if f.kind == "title":
             out[f.cell] = _title(layout, values)
@@ -150,6 +150,47 @@ def cached_values(layout: Layout, values: Mapping[str, Any]) -> dict[Cell, Any]:
             sev = "error" if '="错误"' in f.formula else "warning"
             out[f.cell] = sum(1 for rid, t in results.items() if t.startswith("✘") and severity[rid] == sev)
     return out
+
+
+_MEMO: dict[tuple[Any, ...], dict[int, str]] = {}
+_RULE_INPUTS: dict[int, tuple[Layout, tuple[str, ...]]] = {}
+
+
+def _rule_inputs(layout: Layout) -> tuple[str, ...]:
+    """Every input name a live check reads (table columns expanded to their cells)."""
+    hit = _RULE_INPUTS.get(id(layout))
+    if hit is not None and hit[0] is layout:
+        return hit[1]
+    names: set[str] = set()
+    for inst in layout.instances:
+        for n in refs(inst.expr) + (refs(inst.when) if inst.when is not None else []):
+            if n in layout.inputs:
+                names.add(n)
+            else:
+                table, _, col = n.partition(".")
+                names.update(f"{table}[{i}].{col}" for i in range(1, layout.template.tables[table].rows + 1))
+    out = tuple(sorted(names))
+    _RULE_INPUTS[id(layout)] = (layout, out)
+    return out
+
+
+def _checks(layout: Layout, typed: Mapping[str, Any], env: ValuesEnv, xenv: _ExcelEnv) -> dict[int, str]:
+    """Live-check texts by instance; memoized on the values the checks read (roster mode
+    writes hundreds of workbooks whose figures are all blank)."""
+    t = layout.template
+    key = (t.id, t.version, t.sha256, layout.units, tuple((n, typed.get(n)) for n in _rule_inputs(layout)))
+    try:
+        hit = _MEMO.get(key)
+    except TypeError:  # an unhashable value: compute directly
+        hit, key = None, None  # type: ignore[assignment]
+    if hit is not None:
+        return hit
+    checks = {i: check_text(layout, i, env, xenv) for i in range(len(layout.instances))}
+    if key is not None:
+        if len(_MEMO) > 256:
+            _MEMO.clear()
+        _MEMO[key] = checks
+    return checks
 
 
 def _title(layout: Layout, values: Mapping[str, Any]) -> str:

@@ -33,8 +33,8 @@ def stamp_values(template: Template, units: int, values: Mapping[str, Any]) -> d
     return {k: out[k] for k in META_KEYS}
 
 
-def write_stamp(wb: Any, stamp: Mapping[str, str], password: str, fmt: Any) -> None:
-    ws = wb.add_worksheet(META_SHEET)
+def write_stamp(wb: Any, stamp: Mapping[str, str], password: str, fmt: Any, sheet_class: Any = None) -> None:
+    ws = wb.add_worksheet(META_SHEET, worksheet_class=sheet_class)
     ws.set_column(0, 0, 20)
     ws.set_column(1, 1, 70)
     for row, key in enumerate(META_KEYS):

@@ -7,12 +7,14 @@ import os
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from selfeval_xl.generate.cached import cached_values
 from selfeval_xl.generate.stamp import stamp_values, write_stamp
@@ -21,7 +23,7 @@ from selfeval_xl.generate.validation import validation_for
 from selfeval_xl.layout import build_layout
 from selfeval_xl.layout.cells import Cell, col_letter
 from selfeval_xl.layout.types import Layout, SheetLayout
-from selfeval_xl.model.spec import Template
+from selfeval_xl.model.spec import Field, Template
 
 CREATED = datetime(2000, 1, 1)  # fixed: identical input gives identical bytes
 FOOTER = "&C第 &P 页 共 &N 页"
@@ -31,6 +33,23 @@ WIDE_COLUMN = 70
 # printable height in points on A4 with our margins (0.75 in top and bottom)
 PAGE_HEIGHT = {"portrait": 842 - 108, "landscape": 595 - 108}
 DEFAULT_ROW_HEIGHT = 15
+
+
+_PREPARED: dict[tuple[str, bool], str] = {}
+
+
+class _Sheet(Worksheet):
+    """XlsxWriter's formula preparation runs ~30 regexes per formula on every save; ours are
+    the same few hundred formulas in every workbook, so prepare each once per process."""
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        key = (formula, expand_future_functions or self.use_future_functions)
+        done = _PREPARED.get(key)
+        if done is None:
+            if len(_PREPARED) > 50_000:
+                _PREPARED.clear()
+            done = _PREPARED[key] = super()._prepare_formula(formula, expand_future_functions)
+        return done
 
 
 class GenerateError(ValueError):
@@ -120,7 +139,7 @@ class _Writer:
                            "author": "selfeval-xl", "company": "", "created": CREATED})
         wb.set_calc_mode("auto")
         for s in lay.sheets:
-            self.sheets[s.name] = wb.add_worksheet(s.name)
+            self.sheets[s.name] = wb.add_worksheet(s.name, worksheet_class=_Sheet)
         cell_fmt = self._cell_formats()
         for s in lay.sheets:
             self._sheet_setup(s, cell_fmt)
@@ -132,7 +151,7 @@ class _Writer:
         for name, ref in lay.names.items():
             wb.define_name(name, "=" + ref)
         fmt_meta = self.fmt.meta
-        write_stamp(wb, stamp_values(lay.template, lay.units, self.values), self.password, fmt_meta)
+        write_stamp(wb, stamp_values(lay.template, lay.units, self.values), self.password, fmt_meta, _Sheet)
         for s in lay.sheets:
             self.sheets[s.name].protect(self.password)
         self.sheets[lay.sheets[0].name].activate()
@@ -153,10 +172,10 @@ class _Writer:
 
     def _sheet_setup(self, s: SheetLayout, cell_fmt: dict[Cell, Any]) -> None:
         ws = self.sheets[s.name]
+        sp = _plan(self.layout).sheets[s.name]
         for i, w in enumerate(s.widths):
             ws.set_column(i, i, w)
-        extra = self._check_columns(s)
-        for c in extra:
+        for c in sp.extra_cols:
             ws.set_column(c, c, 16)
         for r, h in sorted(s.heights.items()):
             ws.set_row(r, h)
@@ -166,58 +185,21 @@ class _Writer:
         ws.fit_to_pages(1, 0)
         ws.center_horizontally()
         ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-        if s.landscape or max(s.widths, default=0) > WIDE_COLUMN:
+        if sp.landscape:
             ws.set_landscape()
         else:
             ws.set_portrait()
-        captions = self._caption_rows(s)
-        if s.repeat_rows and len(captions) <= 1:
-            ws.repeat_rows(*s.repeat_rows)
-        breaks = self._page_breaks(s, captions, landscape=s.landscape or max(s.widths, default=0) > WIDE_COLUMN)
-        if breaks:
-            ws.set_h_pagebreaks(breaks)
+        if sp.repeat_rows:
+            ws.repeat_rows(*sp.repeat_rows)
+        if sp.breaks:
+            ws.set_h_pagebreaks(list(sp.breaks))
         name = self.values.get("dept.name")
         if isinstance(name, str) and name:
             ws.set_header("&C" + name.replace("&", "&&")[:200])
         ws.set_footer(FOOTER)
         ws.hide_gridlines(2)
-        freeze = self._freeze(s)
-        if freeze:
-            ws.freeze_panes(*freeze)
-
-    def _check_columns(self, s: SheetLayout) -> list[int]:
-        cols = {f.cell.col for f in self.layout.formulas if f.cell.sheet == s.name}
-        cols |= {st.cell.col for st in self.layout.statics if st.cell.sheet == s.name}
-        return sorted(c for c in cols if c >= len(s.widths))
-
-    def _caption_rows(self, s: SheetLayout) -> list[int]:
-        return sorted(st.cell.row for st in self.layout.statics if st.cell.sheet == s.name and st.style == "caption")
-
-    def _page_breaks(self, s: SheetLayout, captions: list[int], landscape: bool) -> list[int]:
-        """Each further table starts a page (one sheet repeats one header only); a section
-        label is kept with the text box below it."""
-        breaks = set(captions[1:])
-        sections = {st.cell.row for st in self.layout.statics if st.cell.sheet == s.name and st.style == "section"}
-        if sections:
-            page = PAGE_HEIGHT["landscape" if landscape else "portrait"]
-            used = 0.0
-            for r in range(s.rows):
-                h = s.heights.get(r, DEFAULT_ROW_HEIGHT)
-                need = h + (s.heights.get(r + 1, DEFAULT_ROW_HEIGHT) if r in sections else 0)
-                if used + need > page and used > 0:
-                    breaks.add(r)
-                    used = 0.0
-                used += h
-        return sorted(breaks)
-
-    def _freeze(self, s: SheetLayout) -> tuple[int, int] | None:
-        if not s.repeat_rows:
-            return None
-        if len(self._caption_rows(s)) > 1:
-            return None  # several tables on one sheet: a frozen header would belong to one only
-        units = any(inp.cell.sheet == s.name and self.layout.template.unit_table_of(inp.field.key)
-                    for inp in self.layout.inputs.values())
-        return (s.repeat_rows[1] + 1, 1 if units else 0)
+        if sp.freeze:
+            ws.freeze_panes(*sp.freeze)
 
     # -- cells -------------------------------------------------------------------------------
     def _statics(self) -> None:
@@ -246,31 +228,19 @@ class _Writer:
             ws.write_formula(f.cell.row, f.cell.col, "=" + f.formula, self.fmt.static[f.style], cached.get(f.cell, ""))
 
     def _validation(self) -> None:
-        groups: dict[tuple[str, Any], list[Cell]] = defaultdict(list)
-        for name, inp in self.layout.inputs.items():
-            if name in self.locked:
-                continue
-            groups[(inp.cell.sheet, inp.field)].append(inp.cell)
         unit = self.layout.template.amount_unit
-        for (sheet, field), cells in groups.items():
-            cells.sort(key=lambda c: (c.row, c.col))
-            first = cells[0]
-            opts = validation_for(field, first.row, first.col, unit)
-            if opts is None:
-                continue
-            if len(cells) > 1:
-                opts["multi_range"] = " ".join(_ranges(cells))
-            self.sheets[sheet].data_validation(first.row, first.col, first.row, first.col, opts)
+        for sheet, fld, names, cells, opts in _plan(self.layout).validations:
+            if self.locked.intersection(names):
+                cells = [c for n, c in zip(names, cells, strict=True) if n not in self.locked]
+                if not cells:
+                    continue
+                opts = _validation_options(fld, cells, unit)
+            if opts is not None:
+                first = cells[0]
+                self.sheets[sheet].data_validation(first.row, first.col, first.row, first.col, dict(opts))
 
     def _conditional(self) -> None:
-        by_sheet: dict[str, list[Cell]] = defaultdict(list)
-        for f in self.layout.formulas:
-            if f.kind in ("check", "result"):
-                by_sheet[f.cell.sheet].append(f.cell)
-        for sheet, cells in by_sheet.items():
-            cells.sort(key=lambda c: (c.row, c.col))
-            first = cells[0]
-            rng = " ".join(_ranges(cells))
+        for sheet, first, rng in _plan(self.layout).check_ranges:
             for mark, fmt in self.fmt.check.items():
                 self.sheets[sheet].conditional_format(first.row, first.col, first.row, first.col, {
                     "type": "text", "criteria": "begins with", "value": mark, "format": fmt, "multi_range": rng})
@@ -278,6 +248,107 @@ class _Writer:
             if f.kind == "count":
                 self.sheets[f.cell.sheet].conditional_format(f.cell.row, f.cell.col, f.cell.row, f.cell.col, {
                     "type": "cell", "criteria": ">", "value": 0, "format": self.fmt.check["✘"]})
+
+
+@dataclass(frozen=True)
+class _SheetPlan:
+    extra_cols: tuple[int, ...]
+    landscape: bool
+    repeat_rows: tuple[int, int] | None
+    breaks: tuple[int, ...]
+    freeze: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Everything about a layout's workbook that does not depend on the values: computed once."""
+
+    sheets: dict[str, _SheetPlan]
+    validations: list[tuple[str, Field, list[str], list[Cell], dict[str, Any] | None]]
+    check_ranges: list[tuple[str, Cell, str]]
+
+
+_PLANS: dict[int, tuple[Layout, _Plan]] = {}
+
+
+def _plan(layout: Layout) -> _Plan:
+    hit = _PLANS.get(id(layout))
+    if hit is not None and hit[0] is layout:
+        return hit[1]
+    plan = _make_plan(layout)
+    if len(_PLANS) > 64:
+        _PLANS.clear()
+    _PLANS[id(layout)] = (layout, plan)
+    return plan
+
+
+def _make_plan(layout: Layout) -> _Plan:
+    by_sheet_statics: dict[str, list[Any]] = defaultdict(list)
+    for st in layout.statics:
+        by_sheet_statics[st.cell.sheet].append(st)
+    used_cols: dict[str, set[int]] = defaultdict(set)
+    for st in layout.statics:
+        used_cols[st.cell.sheet].add(st.cell.col)
+    for f in layout.formulas:
+        used_cols[f.cell.sheet].add(f.cell.col)
+    unit_sheets = {inp.cell.sheet for inp in layout.inputs.values() if layout.template.unit_table_of(inp.field.key)}
+    sheets: dict[str, _SheetPlan] = {}
+    for s in layout.sheets:
+        statics = by_sheet_statics[s.name]
+        captions = sorted(st.cell.row for st in statics if st.style == "caption")
+        sections = {st.cell.row for st in statics if st.style == "section"}
+        landscape = s.landscape or max(s.widths, default=0) > WIDE_COLUMN
+        single = len(captions) <= 1  # several tables on one sheet: one repeated/frozen header would be wrong
+        sheets[s.name] = _SheetPlan(
+            extra_cols=tuple(sorted(c for c in used_cols[s.name] if c >= len(s.widths))),
+            landscape=landscape,
+            repeat_rows=s.repeat_rows if single else None,
+            breaks=tuple(_page_breaks(s, captions, sections, landscape)),
+            freeze=(s.repeat_rows[1] + 1, 1 if s.name in unit_sheets else 0) if s.repeat_rows and single else None,
+        )
+    groups: dict[tuple[str, Field], list[tuple[str, Cell]]] = defaultdict(list)
+    for name, inp in layout.inputs.items():
+        groups[(inp.cell.sheet, inp.field)].append((name, inp.cell))
+    validations = []
+    for (sheet, fld), members in groups.items():
+        members.sort(key=lambda m: (m[1].row, m[1].col))
+        names = [m[0] for m in members]
+        cells = [m[1] for m in members]
+        validations.append((sheet, fld, names, cells, _validation_options(fld, cells, layout.template.amount_unit)))
+    checks: dict[str, list[Cell]] = defaultdict(list)
+    for f in layout.formulas:
+        if f.kind in ("check", "result"):
+            checks[f.cell.sheet].append(f.cell)
+    check_ranges = []
+    for sheet, cells in checks.items():
+        cells.sort(key=lambda c: (c.row, c.col))
+        check_ranges.append((sheet, cells[0], " ".join(_ranges(cells))))
+    return _Plan(sheets, validations, check_ranges)
+
+
+def _validation_options(fld: Field, cells: list[Cell], unit: str) -> dict[str, Any] | None:
+    first = cells[0]
+    opts = validation_for(fld, first.row, first.col, unit)
+    if opts is not None and len(cells) > 1:
+        opts["multi_range"] = " ".join(_ranges(cells))
+    return opts
+
+
+def _page_breaks(s: SheetLayout, captions: list[int], sections: set[int], landscape: bool) -> list[int]:
+    """Each further table starts a page (a sheet repeats one header only); a section label is
+    kept on the page of the text box below it."""
+    breaks = set(captions[1:])
+    if sections:
+        page = PAGE_HEIGHT["landscape" if landscape else "portrait"]
+        used = 0.0
+        for r in range(s.rows):
+            h = s.heights.get(r, DEFAULT_ROW_HEIGHT)
+            need = h + (s.heights.get(r + 1, DEFAULT_ROW_HEIGHT) if r in sections else 0)
+            if used + need > page and used > 0:
+                breaks.add(r)
+                used = 0.0
+            used += h
+    return sorted(breaks)
 
 
 def _ranges(cells: list[Cell]) -> list[str]:
