@@ -150,3 +150,32 @@ def test_corrected_seed_is_quiet() -> None:
         "22.6万元", "23.74万元").replace("65.75%", "64.03%").replace("34.25%", "35.97%")
     sub = check_snapshot(snapshot(raw))
     assert [f for f in sub.findings if f.code == "narrative-mismatch"] == []
+
+
+@pytest.mark.parametrize("text, stated, listed", [
+    ("内设办公室、财务股、业务股2个股室。", 2, 3),
+    ("下属事业单位2个，分别是信息中心、舆情中心和应急中心。", 2, 3),
+    ("设有三个科室：办公室、宣传科。", 3, 2),
+    ("直属事业单位十个，分别为甲、乙、丙、丁、戊、己、庚、辛、壬。", 10, 9),
+])
+def test_count_against_listed_items(text: str, stated: int, listed: int) -> None:
+    args = found(text)
+    assert [(a["reported"], a["computed"]) for a in args] == [(str(stated), str(listed))]
+
+
+@pytest.mark.parametrize("text", [
+    "内设综合办公室（网络建设协调指挥股）、网络宣传与社会工作股2个股室,1个下属事业单位（市互联网信息研究中心）。",
+    "共整合应用程序1个、停止不必要考核排名应用程序2个，督促整改涉政新媒体账号3个。",
+    "设立专题专栏10多个。",
+    "下属单位2个，分别是信息中心和舆情中心。",
+    "内设股室5个。",
+    "临湘市财政局内设办公室、预算股、国库股、绩效管理股等12个股室。",  # 等: not the full list
+])
+def test_counts_that_agree_or_cannot_be_read_are_quiet(text: str) -> None:
+    assert found(text) == []
+
+
+def test_chinese_numerals() -> None:
+    from selfeval_xl.narrative.counts import chinese_int
+
+    assert [chinese_int(x) for x in ("3", "三", "两", "十", "十二", "二十", "二十三", "百")] == [3, 3, 2, 10, 12, 20, 23, None]

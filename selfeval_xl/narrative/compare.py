@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from selfeval_xl.model.money import fmt
-from selfeval_xl.narrative.figures import Sentence, Share, Stated, normalise, sentences
+from selfeval_xl.narrative.counts import count_mismatches
+from selfeval_xl.narrative.figures import Sentence, Share, Stated, normalise, sentence_of, sentences
 from selfeval_xl.narrative.vocabulary import Vocabulary
 
 QUOTE_CHARS = 80
@@ -169,13 +170,30 @@ def _shares(lookup: Lookup, text: str, s: Sentence, vocab: Vocabulary) -> Iterat
                                 "difference": fmt(abs(computed - share.pct), prec)})
 
 
+def _counts(text: str) -> Iterator[Mismatch]:
+    for cm in count_mismatches(text):
+        start, end = sentence_of(text, cm.start)
+        s = Sentence(start, end, [], [])
+        what = cm.what or "项"
+        listed = "、".join(cm.items)
+        if len(listed) > 40:
+            listed = listed[:39] + "…"
+        detail = (f"文中“{quote(text, s, cm.start, cm.end)}”称 {cm.stated} 个{what}，"
+                  f"但列出了 {cm.listed} 项（{listed}）")
+        yield Mismatch(detail, {"reported": str(cm.stated), "computed": str(cm.listed),
+                                "difference": str(abs(cm.stated - cm.listed))})
+
+
 def mismatches(text: str, vocab: Vocabulary, lookup: Lookup, year: int | None,
                seen: set[tuple[str, Decimal]] | None = None) -> Iterator[Mismatch]:
     """Every contradiction in one text; `seen` (field, figure) pairs are reported once per submission."""
-    if "元" not in text and "%" not in text and "％" not in text and "人" not in text and "名" not in text:
+    figures = "元" in text or "%" in text or "％" in text or "人" in text or "名" in text
+    if not figures and "个" not in text:
         return
     seen = set() if seen is None else seen
     norm = normalise(text)
-    for s in sentences(norm, vocab, year):
-        yield from _figures(lookup, norm, s, vocab, seen)
-        yield from _shares(lookup, norm, s, vocab)
+    if figures:
+        for s in sentences(norm, vocab, year):
+            yield from _figures(lookup, norm, s, vocab, seen)
+            yield from _shares(lookup, norm, s, vocab)
+    yield from _counts(norm)

@@ -114,7 +114,7 @@ def _other_period(text: str, start: int, floor: int, year: int | None) -> bool:
     return False
 
 
-def _sentence_of(text: str, pos: int) -> tuple[int, int]:
+def sentence_of(text: str, pos: int) -> tuple[int, int]:
     """[start, end) of the sentence around `pos` (end includes its final mark)."""
     start = max(text.rfind(c, 0, pos) for c in SENTENCE_MARKS) + 1
     m = SENTENCE_END.search(text, pos)
@@ -127,7 +127,7 @@ def sentences(text: str, vocab: Vocabulary, year: int | None) -> list[Sentence]:
     by_start: dict[int, Sentence] = {}
 
     def sentence(pos: int) -> Sentence:
-        start, end = _sentence_of(text, pos)
+        start, end = sentence_of(text, pos)
         s = by_start.get(start)
         if s is None:
             s = by_start[start] = Sentence(start, end, [], [])
