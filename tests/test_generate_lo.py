@@ -15,9 +15,11 @@ from generate_seed import SEED, faulty
 
 from selfeval_xl.generate import write_workbook
 from selfeval_xl.layout import build_layout
+from selfeval_xl.layout.types import META_KEYS, META_SHEET, PROPERTY_PREFIX
 from selfeval_xl.spec import default_template
 
 pytestmark = pytest.mark.libreoffice
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _fill_by_names(src: Path, dst: Path, values: dict[str, Any]) -> None:
@@ -39,8 +41,7 @@ def _formula_values(path: Path, layout: Any) -> dict[str, Any]:
 def work(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     t = default_template()
     d = tmp_path_factory.mktemp("lo")
-    blank = d / "blank.xlsx"
-    write_workbook(blank, t)
+    blank = ROOT / "workbook_templates" / f"{t.id}-{t.version}-blank.xlsx"  # the committed one
     seed_vals = {k: v for k, v in SEED.items() if not k.startswith(("goals", "indicators", "evaluators"))}
     filled = d / "filled.xlsx"
     _fill_by_names(blank, filled, seed_vals)
@@ -121,3 +122,18 @@ def test_pdf_renders(work: dict[str, Path], tmp_path: Path) -> None:
                    check=True, timeout=120)
     pages = sorted(tmp_path.glob("page*.png"))
     assert pages and pages[0].stat().st_size > 2_000
+
+
+def test_stamp_and_names_survive_a_libreoffice_resave(work: dict[str, Path]) -> None:
+    """LibreOffice turns very hidden into hidden; the stamp and the names must still be there."""
+    wb = openpyxl.load_workbook(work["gen_units"])
+    assert META_SHEET in wb.sheetnames and wb[META_SHEET].sheet_state in ("hidden", "veryHidden")
+    ws = wb[META_SHEET]
+    stamp = {ws.cell(i + 1, 1).value: ws.cell(i + 1, 2).value for i in range(len(META_KEYS))}
+    assert stamp["template_id"] == "dept-selfeval" and str(stamp["units"]) == "2"
+    assert str(stamp["dept_code"]) == SEED["dept.code"]
+    props = {p.name: p.value for p in wb.custom_doc_props.props}
+    assert props[PROPERTY_PREFIX + "template_version"] == "1.0"
+    (sheet, ref), = list(wb.defined_names["income.total.u2"].destinations)
+    assert sheet == "收入"
+    assert all(w.protection.sheet for w in wb.worksheets)
