@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
@@ -13,9 +14,14 @@ FONT = "宋体"
 GREY = "#7F7F7F"
 
 
+@lru_cache(maxsize=65536)
 def text_width(s: str) -> int:
-    """Display width in Excel column units: CJK and full-width characters count as 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
+    """Display width in Excel column units: CJK and full-width characters count as 2.
+
+    Cached: the same names, files and messages recur on every row of a department."""
+    if s.isascii():
+        return len(s)
+    return sum(2 if ch >= "\u1100" and unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
 
 
 def value_width(v: object, kind: str) -> int:
@@ -38,6 +44,9 @@ class Styles:
     def get(self, role: str, dim: bool = False, wrap: bool = False) -> Format:
         key = (role, dim, wrap)
         if key not in self._cache:
+            if role == "grid":  # a conditional format: borders only (dxf formats carry no font)
+                self._cache[key] = self.wb.add_format({"border": 1, "border_color": "#000000"})
+                return self._cache[key]
             props: dict[str, object] = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
             if role == "title":
                 props.update(bold=True, font_size=14)

@@ -25,6 +25,7 @@ from selfeval_xl.summary.styles import Styles, text_width, value_width
 
 SHEETS = {"overview": "总览", "income": "收入", "expenditure": "支出和结余", "three_public": "三公经费",
           "assets": "固定资产", "indicators": "绩效指标", "findings": "审核问题"}
+NOT_SHOWN = {"indicators": ("年度", "文件")}  # long sheets: the DataFrame keeps them, the sheet needn't
 TOTALS = ("overview", "income", "expenditure", "three_public", "assets")
 CENTERED = {"状态", "评价等次", "严重程度", "年度"}
 LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
@@ -47,7 +48,7 @@ def write_summary(path: str | os.PathLike[str], c: Collection) -> None:
 
 def _write(path: str, c: Collection) -> None:
     wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_numbers": False,
-                                    "strings_to_urls": False, "nan_inf_to_errors": True})
+                                    "strings_to_urls": False, "nan_inf_to_errors": True, "in_memory": True})
     wb.set_properties({"title": title_for(c), "author": "selfeval-xl", "comments": "由 selfeval-xl 生成"})
     styles = Styles(wb)
     title = title_for(c)
@@ -56,6 +57,8 @@ def _write(path: str, c: Collection) -> None:
     for name, sheet in SHEETS.items():
         ws = wb.add_worksheet(sheet)
         df = c.frame(name)
+        if name in NOT_SHOWN:
+            df = df.drop(columns=list(NOT_SHOWN[name]))
         placed[name] = write_frame(ws, styles, df, c.kinds[name], sheet, f"{title}——{sheet}",
                                    note if name in TOTALS else _count_note(name, df), totals=name in TOTALS)
     write_statistics(wb, styles, c, placed, title)
@@ -72,21 +75,25 @@ def _cell_role(kind: str) -> str:
     return {MONEY: "money", NUMBER: "number", INT: "int", BOOL: "bool"}.get(kind, "text")
 
 
-def _show(v: object, col: str) -> object:
-    """What a cell shows: the file's name only (the DataFrames keep the path as given)."""
-    if col == "文件" and isinstance(v, str):
-        return PurePath(v).name
-    return v
+def _column_values(values: list[object], col: str, kind: str) -> list[object]:
+    """What the cells show, column-wise: 是/否 for booleans, the file's name only (the DataFrames
+    keep the path as given), None for blanks; numbers stay Decimal/int."""
+    if kind == BOOL:
+        return ["是" if v else "否" for v in values]
+    if kind in (MONEY, NUMBER, INT):
+        return [v if isinstance(v, (Decimal, int)) and not isinstance(v, bool) else None for v in values]
+    if col == "文件":
+        names = {v: PurePath(v).name for v in set(values) if isinstance(v, str)}
+        return [names.get(v) for v in values]  # type: ignore[call-overload]
+    return [None if v is None or v is pd.NA or v == "" else str(v) for v in values]
 
 
-def _widths(df: pd.DataFrame, columns: list[str], kinds: list[str], wrap: list[bool]) -> list[float]:
-    """Column widths in Excel units: the widest value (CJK counted as 2), capped; headers wrap."""
-    out = []
-    for j, col in enumerate(columns):
-        w = max((value_width(_show(v, col), kinds[j]) for v in df[col].tolist()), default=0)
-        w = max(w, min(text_width(col), 12), 4)
-        out.append(min(w, 42 if wrap[j] or col == "文件" else 30) + 2)
-    return out
+def _width(values: list[object], col: str, kind: str, wrap: bool) -> float:
+    """Column width in Excel units: the widest value (CJK counted as 2), capped; headers wrap."""
+    distinct = {v for v in values if v is not None}
+    w = max((value_width(v, kind) for v in distinct), default=0)
+    w = max(w, min(text_width(col), 12), 4)
+    return min(w, 42 if wrap or col == "文件" else 30) + 2
 
 
 def _lines(text: str, width: float) -> int:
@@ -105,7 +112,8 @@ def write_frame(ws: Worksheet, styles: Styles, df: pd.DataFrame, kinds: dict[str
     last_col = max(ncol - 1, 0)
     kind_list = [kinds.get(col, "text") for col in columns]
     wrap = [col in WIDE_TEXT for col in columns]
-    widths = _widths(df, columns, kind_list, wrap)
+    cols = [_column_values(df[col].tolist(), col, kind_list[j]) for j, col in enumerate(columns)]
+    widths = [_width(cols[j], col, kind_list[j], wrap[j]) for j, col in enumerate(columns)]
     for j, w in enumerate(widths):
         ws.set_column(j, j, w)
 
@@ -118,32 +126,37 @@ def write_frame(ws: Worksheet, styles: Styles, df: pd.DataFrame, kinds: dict[str
         ws.write_string(HEADER_ROW, j, col, styles.get("header"))
 
     counted_col = columns.index("计入汇总") if "计入汇总" in columns else None
+    counted = df["计入汇总"].tolist() if counted_col is not None else [True] * n
     roles = ["center" if col in CENTERED else _cell_role(kind_list[j]) for j, col in enumerate(columns)]
-    fmts = {(j, dim): styles.get(roles[j], dim, wrap[j]) for j in range(ncol) for dim in (False, True)}
+    plain = [styles.get(roles[j], False, wrap[j]) for j in range(ncol)]
+    dimmed = [styles.get(roles[j], True, wrap[j]) for j in range(ncol)]
+    numeric = [k in (MONEY, NUMBER, INT) for k in kind_list]
     wrapped = [j for j in range(ncol) if wrap[j]]
-    for r, row in enumerate(df.itertuples(index=False, name=None)):
+    write_string, write_number = ws.write_string, ws.write_number
+    for r in range(n):
         x = FIRST + r
-        dim = counted_col is not None and not row[counted_col]
-        for j, v in enumerate(row):
-            kind = kind_list[j]
-            fmt = fmts[(j, dim)]
-            if v is None or (kind != BOOL and v is pd.NA):
-                ws.write_blank(x, j, None, fmt)
-            elif kind == BOOL:
-                ws.write_string(x, j, "是" if v else "否", fmt)
-            elif kind in (MONEY, NUMBER, INT) and isinstance(v, (Decimal, int)):
-                ws.write_number(x, j, v, fmt)
+        fmts = plain if counted[r] else dimmed
+        for j in range(ncol):
+            v = cols[j][r]
+            if v is None:
+                continue  # the grid's borders come from one conditional format (_grid), not per blank
+            if numeric[j]:
+                write_number(x, j, v, fmts[j])
             else:
-                ws.write_string(x, j, str(_show(v, columns[j])), fmt)
-        lines = max((_lines(str(row[j]), widths[j]) for j in wrapped if row[j]), default=1)
-        if lines > 1:
-            ws.set_row(x, LINE_HEIGHT * lines + 2)
+                write_string(x, j, v, fmts[j])
+        if wrapped:
+            lines = max((_lines(cols[j][r], widths[j]) for j in wrapped if cols[j][r]), default=1)
+            if lines > 1:
+                ws.set_row(x, LINE_HEIGHT * lines + 2)
 
     total_row = None
     if totals and n:
         total_row = FIRST + n
         _write_totals(ws, styles, df, columns, kind_list, counted_col, total_row)
         ws.write_string(total_row + 1, 0, note, styles.get("note"))
+    if n and ncol:
+        ws.conditional_format(FIRST, 0, FIRST + n - 1, last_col,
+                              {"type": "no_errors", "format": styles.get("grid"), "stop_if_true": False})
     ws.freeze_panes(FIRST, 2 if ncol > 2 else 0)
     if ncol:
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(n, 1), last_col)
