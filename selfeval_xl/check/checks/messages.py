@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from selfeval_xl.model.money import Interval, fmt
 from selfeval_xl.rules.evaluate import Env, Outcome, Pair, describe, is_compound
-from selfeval_xl.rules.parse import Call, Compare, Expr, Num
+from selfeval_xl.rules.parse import Call, Compare, Expr, Num, Ref
 
 
 def _num(x: Decimal | None) -> str:
@@ -42,6 +42,18 @@ def failed_pair(expr: Compare, outcome: Outcome) -> tuple[int, Pair] | None:
     return None
 
 
+def _name_only(expr: Expr, label: Callable[[str], str]) -> str:
+    return label(expr.name) if isinstance(expr, Ref) else "?"
+
+
+def _choice_message(left: Expr, right: Expr, pair: Pair, env: Env, label: Callable[[str], str],
+                    prec: int) -> tuple[str, dict[str, str]]:
+    """评价等次“良”与绩效自评综合得分 90.00 不符，应为“优”."""
+    source = right.args[0] if isinstance(right, Call) else right  # grade(evaluation.score) → the score
+    msg = f"{_name_only(left, label)}“{pair.left}”与{describe(source, env, label, prec)} 不符，应为“{pair.right}”"
+    return msg, {"reported": str(pair.left), "computed": str(pair.right)}
+
+
 def rule_message(expr: Expr, outcome: Outcome, env: Env, label: Callable[[str], str]) -> tuple[str, dict[str, str]]:
     """(message, args) for the first failing comparison of `expr`."""
     assert isinstance(expr, Compare)
@@ -54,15 +66,7 @@ def rule_message(expr: Expr, outcome: Outcome, env: Env, label: Callable[[str], 
         left, right = right, left
     # strings: a choice that disagrees with the value it should follow (grade-band)
     if isinstance(pair.left, str) or isinstance(pair.right, str):
-        lt, rt = (pair.left, pair.right)
-        ltext = describe(left, env, label, prec)
-        if isinstance(right, Compare):  # pragma: no cover - not produced by the grammar
-            raise TypeError
-        src = right.args[0] if hasattr(right, "args") else right
-        src_text = describe(src, env, label, prec)
-        ltext = ltext.rsplit(" ", 1)[0]
-        msg = f"{ltext}“{lt}”与{src_text} 不符，应为“{rt}”"
-        return msg, {"reported": str(lt), "computed": str(rt)}
+        return _choice_message(left, right, pair, env, label, prec)
     assert isinstance(pair.left, Interval) and isinstance(pair.right, Interval)
     reported, computed = _shown(pair.left, prec), _shown(pair.right, prec)
     diff = fmt(pair.difference, prec) if pair.difference is not None else ""
