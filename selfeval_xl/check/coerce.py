@@ -50,6 +50,19 @@ _NOISE = {
 _DASHES = {"无", "-", "—", "——", "－", "/", "／", "–"}
 
 
+FLOAT_NOISE_DECIMALS = 9  # binary noise of a formula typed into an input (16.18+79.82 → 96.00000000000001)
+
+
+def float_decimal(x: float) -> Decimal:
+    """A float as the decimal the user saw: repr (shortest round-trip), with the last-bit noise of
+    float arithmetic removed — nobody types more than 9 decimals into an amount."""
+    d = Decimal(repr(x))
+    exp = d.as_tuple().exponent
+    if isinstance(exp, int) and exp < -FLOAT_NOISE_DECIMALS:
+        d = Decimal(repr(round(x, FLOAT_NOISE_DECIMALS)))
+    return d
+
+
 def normalise(text: str) -> str:
     """Full-width digits and punctuation to ASCII, surrounding space stripped."""
     return text.translate(_FULLWIDTH).strip()
@@ -100,7 +113,7 @@ def _to_decimal(raw: Any, ftype: str) -> Coerced:
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
             return Coerced(None, "not-a-number", bad=True)
-        return Coerced(Decimal(repr(raw)))
+        return Coerced(float_decimal(raw))
     if isinstance(raw, Decimal):
         return Coerced(raw)
     if isinstance(raw, (date, datetime)):

@@ -13,7 +13,7 @@ from selfeval_xl.model.findings import Finding
 
 # a figure, a Chinese count with its measure word, or a time bound
 FIGURE = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万]+\s*[个项次件条人家期篇场天日周月年元台套份名户所座处]"
-                    r"|年底|年内|年初|月底|月内|季度|上半年|下半年|当[日天月年]|当天|即时|实时")
+                    r"|百分之|年底|年内|年初|月底|月内|季度|上半年|下半年|当[日天月年]|当天|即时|实时")
 
 
 def has_figure(text: str) -> bool:
