@@ -23,6 +23,7 @@ GENERIC: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (("XX", "ＸＸ", "××", "xX"), re.compile(r"(?<![A-Za-z])[XＸ×]{2,}(?![A-Za-z])")),
     (("n", "N", "ｎ"), re.compile(r"(?:任务|目标|指标)\s*[nNｎ](?![A-Za-z])")),
 )
+_GATE = re.compile("[请此XＸ×nNｎ]")  # one charset scan: most answers contain none of these
 _NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．]|\d+\s*[、.．]|第[一二三四五六七八九十\d]+[部分章节条]?)\s*")
 _EDGES = "\u3000 \t。.：:；;，,、"
 
@@ -45,9 +46,10 @@ def placeholder_in(text: str, placeholders: tuple[str, ...]) -> str | None:
     A spec placeholder counts when a whole line is nothing but that prompt, except a numbered
     heading that is followed by other content; a generic prompt counts anywhere.
     """
-    for keys, pattern in GENERIC:
-        if any(k in text for k in keys) and (m := pattern.search(text)):
-            return m.group(0)
+    if _GATE.search(text):
+        for keys, pattern in GENERIC:
+            if any(k in text for k in keys) and (m := pattern.search(text)):
+                return m.group(0)
     if not placeholders:
         return None
     lines = [ln for ln in text.splitlines() if ln.strip()]
