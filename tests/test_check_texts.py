@@ -147,3 +147,9 @@ def test_units_names_in_values() -> None:
     sub = check_snapshot(snapshot(raw, units=2))
     assert sub.values["units.name.u1"] == "网信办机关" and sub.values["units.name.u2"] is None
     assert "income.total.u2" in sub.values
+
+
+def test_absurd_unit_count_is_unreadable_not_a_crash() -> None:
+    s = Snapshot(path="a.xlsx", template_id="dept-selfeval", template_version="1.0", units=0, raw=seed_raw())
+    sub = check_snapshot(s)
+    assert sub.status == "unreadable" and [f.code for f in sub.findings] == ["tampered-cell"]
