@@ -113,6 +113,12 @@ def test_share_rounding_tolerated() -> None:
         "expenditure.personnel"]
 
 
+def test_share_of_a_named_part_without_figure() -> None:
+    assert found("其中人员经费占基本支出的64.03%。") == []
+    assert [(a["reported"], a["computed"]) for a in found("其中人员经费占基本支出的70%。")] == [("70", "64.03")]
+    assert found("网络安全项目支出占支出合计的10%。") == []  # not the 项目支出 total
+
+
 def test_share_with_unknown_base_is_left_alone() -> None:
     assert found("项目支出30万元，占全市的0.5%。") == []
 

@@ -96,8 +96,15 @@ def _figures(lookup: Lookup, text: str, s: Sentence, vocab: Vocabulary,
                                 "table_field": st.field})
 
 
-def _part_of(s: Sentence, share: Share, used: set[int]) -> Stated | None:
-    """The last figure before the share, not already taken by an earlier share."""
+def _part_of(lookup: Lookup, s: Sentence, share: Share, used: set[int]) -> Stated | None:
+    """The figure the share is of: a term right before 占 (its table value), else the last
+    figure before the share not already taken by an earlier share."""
+    if share.part is not None:
+        key, term = share.part
+        tv = lookup(key)
+        if tv is None:
+            return None
+        return Stated(key, term, tv.value, tv.half, share.start, share.start, "")
     best = None
     for i, st in enumerate(s.stated):
         if st.end <= share.start and i not in used:
@@ -143,7 +150,7 @@ def _precise(lookup: Lookup, key: str, value: Decimal, half: Decimal) -> tuple[D
 def _shares(lookup: Lookup, text: str, s: Sentence, vocab: Vocabulary) -> Iterator[Mismatch]:
     used: set[int] = set()
     for share in s.shares:
-        part = _part_of(s, share, used)
+        part = _part_of(lookup, s, share, used)
         if part is None:
             continue
         base = _base_of(lookup, vocab, s, share, part)

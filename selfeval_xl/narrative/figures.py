@@ -65,6 +65,7 @@ class Share:
     base_term: str | None
     start: int
     end: int
+    part: tuple[str, str] | None = None  # (field, term) named right before 占 without a figure
 
 
 @dataclass
@@ -114,6 +115,11 @@ def _other_period(text: str, start: int, floor: int, year: int | None) -> bool:
     return False
 
 
+def _stands_alone(text: str, start: int, floor: int) -> bool:
+    """The term at `start` is not the tail of a longer name (网络安全项目支出)."""
+    return start <= floor or text[start - 1] in BEFORE_TERM or text[start - 2:start] in BEFORE_TERM_2
+
+
 def sentence_of(text: str, pos: int) -> tuple[int, int]:
     """[start, end) of the sentence around `pos` (end includes its final mark)."""
     start = max(text.rfind(c, 0, pos) for c in SENTENCE_MARKS) + 1
@@ -139,7 +145,7 @@ def sentences(text: str, vocab: Vocabulary, year: int | None) -> list[Sentence]:
         if hit is None:
             continue
         t_end, t_start, key, term = hit
-        if t_start > s.start and text[t_start - 1] not in BEFORE_TERM and text[t_start - 2:t_start] not in BEFORE_TERM_2:
+        if not _stands_alone(text, t_start, s.start):
             continue
         if vocab.unit.get(key) != UNIT_KIND[m.group(2)] or not GAP.fullmatch(text, t_end, m.start()):
             continue
@@ -150,6 +156,10 @@ def sentences(text: str, vocab: Vocabulary, year: int | None) -> list[Sentence]:
         s.stated.append(Stated(key, term, Decimal(number.replace(",", "")) * scale, _half(number) * scale,
                                m.start(), m.end(), m.group(0)))
     for m in PERCENT.finditer(text):
-        sentence(m.start()).shares.append(
-            Share(Decimal(m.group("pct")), _half(m.group("pct")), m.group("base"), m.start(), m.end()))
+        s = sentence(m.start())
+        hit = _term_before(vocab, text, m.start(), s.start)
+        part = None
+        if hit is not None and GAP.fullmatch(text, hit[0], m.start()) and _stands_alone(text, hit[1], s.start):
+            part = (hit[2], hit[3])  # 人员经费占基本支出的64.03%
+        s.shares.append(Share(Decimal(m.group("pct")), _half(m.group("pct")), m.group("base"), m.start(), m.end(), part))
     return [s for _, s in sorted(by_start.items()) if s.stated or s.shares]
