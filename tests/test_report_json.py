@@ -84,3 +84,14 @@ def test_atomic_replace_leaves_no_temp_files(tmp_path: Path) -> None:
     write_json(out, batch(), version="1", checked_at="2026-11-27T10:00:00+00:00")
     assert json.loads(out.read_text(encoding="utf-8"))["counts"]["submissions"] == 6
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
+
+
+def test_written_with_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    out = tmp_path / "r.json"
+    write_json(out, [], version="1", checked_at="2026-11-27T10:00:00+00:00")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
