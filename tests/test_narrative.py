@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_check_seed import seed_raw, snapshot
 
 from selfeval_xl.check import check_snapshot
@@ -185,3 +187,15 @@ def test_chinese_numerals() -> None:
     from selfeval_xl.narrative.counts import chinese_int
 
     assert [chinese_int(x) for x in ("3", "三", "两", "十", "十二", "二十", "二十三", "百")] == [3, 3, 2, 10, 12, 20, 23, None]
+
+
+PIECES = ["人员经费", "公用经费", "基本支出", "支出合计", "项目支出", "“三公”经费", "实有人数", "占", "的", "为", "，", "。", "；",
+          "万元", "元", "人", "%", "个", "、", "内设", "分别是", "等", "其中：", "0", "0.0", "66", "42.26", "1,234.5",
+          "99999999999999999999999", "２", "．", "上年", "2020年", "十二"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_any_text_never_raises(pieces: list[str]) -> None:
+    for m in mismatches("".join(pieces), VOCAB, lookup, 2021):
+        assert m.detail and m.args["reported"]

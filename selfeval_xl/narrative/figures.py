@@ -16,9 +16,9 @@ from decimal import Decimal
 from selfeval_xl.narrative.vocabulary import Vocabulary
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)} | {0xFF0E: 0x2E, 0xFF05: 0x25}
-AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元|人|名)")
+AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,6})?|\d{1,13}(?:\.\d{1,6})?)\s*(亿元|万元|元|人|名)")
 PERCENT = re.compile(r"占(?:(?P<base>[^，。；;、：:\d%]{1,16}?)(?:的|之)(?:比(?:重|例))?)?(?:比(?:重|例))?(?:为|达)?\s*"
-                     r"(?P<pct>\d+(?:\.\d+)?)\s*%")
+                     r"(?<![\d.])(?P<pct>\d{1,3}(?:\.\d{1,4})?)\s*%")
 # what may stand between a term and its figure: 为, 共计, ：, spaces …
 GAP = re.compile(r"(?:[\s:：]|为|是|共计|合计|总计|总额|金额|共|计|达到|达|有|支出|经费|资金)*")
 # words before the term, in the same clause, that make the figure not this year's actual
