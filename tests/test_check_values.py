@@ -39,7 +39,8 @@ def test_amount_with_words_is_text_number(raw: str, number: str) -> None:
     assert c.problem == "text-number" and c.value == Decimal(number) and not c.bad
 
 
-@pytest.mark.parametrize("raw", ["96.00元", "九十六", "96/97", "96万元或97万元", True, datetime(2022, 1, 1)])
+@pytest.mark.parametrize("raw", ["96.00元", "九十六", "96/97", "96万元或97万元", True, datetime(2022, 1, 1),
+                                 Decimal("NaN"), float("inf"), 1e20, "1e5"])
 def test_not_a_number(raw: Any) -> None:
     c = to_decimal(raw, "money")
     assert c.problem == "not-a-number" and c.bad

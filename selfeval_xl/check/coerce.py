@@ -115,7 +115,7 @@ def _to_decimal(raw: Any, ftype: str) -> Coerced:
             return Coerced(None, "not-a-number", bad=True)
         return Coerced(float_decimal(raw))
     if isinstance(raw, Decimal):
-        return Coerced(raw)
+        return Coerced(raw) if raw.is_finite() else Coerced(None, "not-a-number", bad=True)
     if isinstance(raw, (date, datetime)):
         return Coerced(None, "not-a-number", bad=True)
     text = normalise(str(raw))
