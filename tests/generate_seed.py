@@ -47,3 +47,48 @@ def faulty() -> dict[str, Any]:
         "balance.accumulated": D("5"),
     })
     return v
+
+
+def edge_cases(seed: int) -> dict[str, Any]:
+    """Random figures around the tolerance and band edges (deterministic per seed)."""
+    import random
+
+    rnd = random.Random(seed)
+
+    def amount() -> Any:
+        pick = rnd.random()
+        if pick < 0.08:
+            return None
+        if pick < 0.12:
+            return rnd.choice(["96", " 12.5 ", "九十六", "2万元", "-3"])
+        return D(rnd.randrange(-200, 100000)) / 100
+
+    v: dict[str, Any] = dict(SEED)
+    for key in list(v):
+        if key.split(".")[0] in ("income", "expenditure", "balance", "three_public", "assets"):
+            v[key] = amount()
+    hair = [D("0"), D("0.01"), D("-0.01"), D("0.02"), D("0.03"), D("-0.03"), D("0.04"), D("0.015"), D("1")]
+    # totals that differ from the sum of their parts by a hair: at, inside and outside tolerance
+    sums = {"income.total": ["income.carryover", "income.general_budget", "income.gov_fund",
+                             "income.special_account", "income.other"],
+            "expenditure.basic": ["expenditure.personnel", "expenditure.public"],
+            "expenditure.total": ["expenditure.basic", "expenditure.project"],
+            "three_public.total": ["three_public.reception", "three_public.vehicle_operation",
+                                   "three_public.vehicle_purchase", "three_public.overseas"],
+            "assets.total": ["assets.in_use", "assets.leased", "assets.other"]}
+    for total, parts in sums.items():
+        vals = [v[k] for k in parts]
+        if rnd.random() < 0.8 and all(isinstance(p, D) or p is None for p in vals):
+            v[total] = sum((p for p in vals if p is not None), D(0)) + rnd.choice(hair)
+    if isinstance(v["income.total"], D) and isinstance(v["expenditure.total"], D):
+        v["balance.accumulated"] = v["income.total"] - v["expenditure.total"] + rnd.choice(hair)
+    v["staff.authorized"] = rnd.choice([None, 0, 5, 7])
+    v["staff.actual"] = rnd.choice([None, 0, 5, 8, "四"])
+    v["evaluation.score"] = rnd.choice([None, D("0"), D("59.99"), D("60"), D("79.99"), D("80"), D("89.99"),
+                                        D("90"), D("100"), D("100.01"), D("-1"), D("95.5")])
+    v["evaluation.grade"] = rnd.choice([None, "优", "良", "中", "差", "很好"])
+    weights = rnd.choice([[D("33.33"), D("33.33"), D("33.34")], [D("50"), D("50")], [D("40"), D("50")], []])
+    for i, w in enumerate(weights, start=1):
+        v[f"indicators[{i}].weight"] = w
+        v[f"indicators[{i}].score"] = rnd.choice([None, w, w - D("0.5"), w + D("0.01"), "满分"])
+    return v

@@ -11,7 +11,7 @@ from typing import Any
 import lo
 import openpyxl
 import pytest
-from generate_seed import SEED, faulty
+from generate_seed import SEED, edge_cases, faulty
 
 from selfeval_xl.generate import write_workbook
 from selfeval_xl.layout import build_layout
@@ -56,8 +56,12 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                   "income.total.u1": Decimal("60"), "income.total.u2": Decimal("35"),
                   "expenditure.total.u1": Decimal("96"), "expenditure.basic.u1": Decimal("70")}
     write_workbook(gen_units, t, units=2, values=units_vals)
+    edges = {}
+    for k in range(5):
+        edges[f"edge{k}"] = d / f"edge{k}.xlsx"
+        write_workbook(edges[f"edge{k}"], t, units=1 + k % 2, values=edge_cases(k))
     out = d / "out"
-    files = {"filled": filled, "wrong": wrong, "gen_seed": gen_seed, "gen_faulty": gen_faulty, "gen_units": gen_units}
+    files = {**edges, "filled": filled, "wrong": wrong, "gen_seed": gen_seed, "gen_faulty": gen_faulty, "gen_units": gen_units}
     res = {k: lo.recalc(p, out / k) for k, p in files.items()}
     res.update({f"src_{k}": p for k, p in files.items()})
     res["pdf"] = lo.convert(gen_seed, "pdf", out / "pdf")
@@ -94,7 +98,8 @@ def test_project_31_shows_difference(work: dict[str, Path]) -> None:
     assert counts == [1, 0]
 
 
-@pytest.mark.parametrize("name,units", [("gen_seed", 1), ("gen_faulty", 1), ("gen_units", 2)])
+@pytest.mark.parametrize("name,units", [("gen_seed", 1), ("gen_faulty", 1), ("gen_units", 2),
+                                        ("edge0", 1), ("edge1", 2), ("edge2", 1), ("edge3", 2), ("edge4", 1)])
 def test_cached_values_equal_libreoffice(work: dict[str, Path], name: str, units: int) -> None:
     layout = build_layout(default_template(), units)
     cached = _formula_values(work[f"src_{name}"], layout)
