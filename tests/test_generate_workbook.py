@@ -296,6 +296,10 @@ def test_seed_values_all_checks_pass_in_cache(t, tmp_path) -> None:
     ({"no.such.key": 1}, "no.such.key"),
     ({"income.total": True}, "income.total"),
     ({"income.total": [1]}, "income.total"),
+    ({"income.total": Decimal("NaN")}, "income.total"),
+    ({"income.total": Decimal("sNaN")}, "income.total"),
+    ({"income.total": float("inf")}, "income.total"),
+    ({"dept.tasks": "字" * 40000}, "dept.tasks"),
 ])
 def test_bad_values_are_named(t, tmp_path, values, match) -> None:
     with pytest.raises(GenerateError, match=match.replace(".", r"\.")):

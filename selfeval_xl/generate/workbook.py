@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import os
 import tempfile
 from collections import defaultdict
@@ -33,6 +34,7 @@ WIDE_COLUMN = 70
 # printable height in points on A4 with our margins (0.75 in top and bottom)
 PAGE_HEIGHT = {"portrait": 842 - 108, "landscape": 595 - 108}
 DEFAULT_ROW_HEIGHT = 15
+MAX_TEXT = 32767  # Excel's limit for one cell
 
 
 _PREPARED: dict[tuple[str, bool], str] = {}
@@ -117,6 +119,10 @@ def _validate(layout: Layout, values: Mapping[str, Any], locked: frozenset[str])
             raise GenerateError(f"字段 {name} 的值类型不支持：{type(v).__name__}")
         if isinstance(v, bool):
             raise GenerateError(f"字段 {name} 的值类型不支持：bool")
+        if (isinstance(v, Decimal) and not v.is_finite()) or (isinstance(v, float) and not math.isfinite(v)):
+            raise GenerateError(f"字段 {name} 的值不是有限的数字：{v}")
+        if isinstance(v, str) and len(v) > MAX_TEXT:
+            raise GenerateError(f"字段 {name} 的文字过长（{len(v)} 字，单元格最多 {MAX_TEXT} 字）")
     for name in locked:
         if name not in layout.inputs:
             raise GenerateError(f"未知的字段：{name}")
