@@ -141,9 +141,10 @@ def _chunksize(n: int, workers: int) -> int:
 
 
 def iter_check(paths: Sequence[str | os.PathLike[str]], workers: int = 1,
-               fn: Callable[[str], Submission] = check_file) -> Iterator[Submission]:
+               fn: Callable[[str], Submission] | None = None) -> Iterator[Submission]:
     """Submissions in input order, streamed (results are yielded as they arrive, in order).
     `fn` is a top-level function (picklable by reference), check_file unless testing."""
+    fn = fn or check_file  # looked up at call time (tests replace check_file)
     items = [os.fspath(p) for p in paths]
     if workers <= 1 or len(items) < 3:
         for p in items:
@@ -231,17 +232,33 @@ def _one_by_one(items: list[str], fn: Callable[[str], Submission]) -> Iterator[S
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def check_paths(paths: Sequence[str | os.PathLike[str]], workers: int = 1,
-                progress: bool = True) -> list[Submission]:
-    """Check every path (input order kept), then apply the batch rules."""
+def check_paths(paths: Sequence[str | os.PathLike[str]], workers: int = 1, progress: bool = True, *,
+                keep: Callable[[Submission], Submission] | None = None) -> list[Submission]:
+    """Check every path (input order kept), then apply the batch rules.
+
+    `keep` sees each full Submission as it arrives and returns what the batch keeps (the CLI
+    spools the full entry to the JSON report and keeps `slim(sub)`, so 10,000 files need no
+    10,000 sets of narrative texts in memory).
+    """
     subs: list[Submission] = []
     stream = iter_check(paths, workers)
     if progress and len(paths) > 1 and _stderr_is_terminal():
-        subs.extend(_with_progress(stream, len(paths)))
-    else:
-        subs.extend(stream)
+        stream = _with_progress(stream, len(paths))
+    for sub in stream:
+        subs.append(keep(sub) if keep is not None else sub)
     add_batch_findings(subs)
     return subs
+
+
+SLIM_KEYS = ("dept.name", "dept.code", "report.year", "report.date")
+
+
+def slim(sub: Submission) -> Submission:
+    """The same submission without the values and tables no report or batch rule needs."""
+    import dataclasses
+
+    values = {k: sub.values[k] for k in SLIM_KEYS if k in sub.values}
+    return dataclasses.replace(sub, values=values, tables={}, findings=list(sub.findings))
 
 
 def _stderr_is_terminal() -> bool:

@@ -36,7 +36,7 @@ def inbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _run(*args: str):
-    result = runner.invoke(app, ["check", *args])
+    result = runner.invoke(app, ["check", *args], env={"COLUMNS": "250"})
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result

@@ -135,3 +135,17 @@ def test_annotated_copy_reads_back_with_the_same_findings(template, tmp_path: Pa
     key = sorted((f.code, f.sheet, f.cell) for f in original.findings)
     assert sorted((f.code, f.sheet, f.cell) for f in again.findings) == key
     assert again.values == original.values
+
+
+def test_json_report_carries_batch_findings_and_every_value(template, tmp_path: Path) -> None:
+    a = _make(template, tmp_path / "in" / "a.xlsx", **{"narrative.overview": "概况" * 300})
+    _make(template, tmp_path / "in" / "b.xlsx")
+    js = tmp_path / "r.json"
+    r = runner.invoke(app, ["check", str(tmp_path / "in"), "--json", str(js)])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(js.read_text(encoding="utf-8"))
+    first = doc["submissions"][0]
+    assert first["file"] == str(a) and first["status"] == "warn"
+    assert first["values"]["narrative.overview"] == "概况" * 300
+    assert any(f["code"] == "duplicate-submission" for f in first["findings"])
+    assert doc["counts"]["warn"] == 2

@@ -95,3 +95,38 @@ def test_written_with_ordinary_permissions(tmp_path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
+
+
+def test_spool_gives_the_same_report_with_the_final_findings(tmp_path: Path) -> None:
+    from report_samples import phone_warning
+
+    from selfeval_xl.pipeline import slim
+    from selfeval_xl.report import JsonSpool
+
+    full = batch()
+    spool = JsonSpool()
+    kept = [slim(spool.add(s)) for s in full]
+    # a batch rule adds a finding after the entries were spooled
+    kept[0].findings.append(phone_warning())
+    full[0].findings.append(phone_warning())
+    when = "2026-11-27T10:00:00+00:00"
+    spool.write(tmp_path / "a.json", kept, version="1", checked_at=when)
+    write_json(tmp_path / "b.json", full, version="1", checked_at=when)
+    a = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert a == json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert a["submissions"][0]["status"] == "warn" and a["submissions"][0]["values"]["income.total"] == "96.00"
+    assert kept[0].values.keys() <= {"dept.name", "dept.code", "report.year", "report.date"}
+
+
+def test_spool_refuses_a_different_batch(tmp_path: Path) -> None:
+    import pytest
+
+    from selfeval_xl.report import JsonSpool
+
+    spool = JsonSpool()
+    spool.add(sub("a.xlsx"))
+    with pytest.raises(ValueError):
+        spool.write(tmp_path / "x.json", [], version="1", checked_at="t")
+    with pytest.raises(ValueError):
+        spool.write(tmp_path / "x.json", [sub("b.xlsx")], version="1", checked_at="t")
+    assert not (tmp_path / "x.json").exists()

@@ -57,15 +57,16 @@ def check(
     problems_only: Annotated[bool, typer.Option("--problems-only", help="明细表只列出有问题的文件")] = False,
 ) -> None:
     """审核报回的自评表：逐个文件列出问题（表名!单元格 + 说明），可写出 JSON、Excel 报告和标注副本。"""
-    from selfeval_xl.pipeline import check_paths, expand_inputs
+    from selfeval_xl.model.submission import Submission
+    from selfeval_xl.pipeline import check_paths, expand_inputs, slim
     from selfeval_xl.report import (
         AnnotateError,
         annotate_batch,
         counts_line,
         print_report,
         write_excel_report,
-        write_json,
     )
+    from selfeval_xl.report.json_report import JsonSpool
 
     out = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
@@ -89,7 +90,15 @@ def check(
 
     checked_at = datetime.now().astimezone()
     n = len(files)
-    subs = check_paths(files, workers=workers or _auto_workers(n), progress=not quiet)
+    # Full entries go to the JSON spool as they arrive; the batch keeps slim submissions.
+    spool = JsonSpool() if json_out is not None else None
+
+    def keep(sub: Submission) -> Submission:
+        if spool is not None:
+            spool.add(sub)
+        return slim(sub)
+
+    subs = check_paths(files, workers=workers or _auto_workers(n), progress=not quiet, keep=keep)
 
     if quiet:
         out.print(counts_line(subs), style="bold")
@@ -99,7 +108,8 @@ def check(
     written: list[tuple[str, str]] = []
     try:
         if json_out is not None:
-            write_json(json_out, subs, version=__version__, checked_at=checked_at)
+            spool.write(json_out, subs, version=__version__, checked_at=checked_at)
+            spool.close()
             written.append((" JSON 审核结果", str(json_out)))
         if report is not None:
             write_excel_report(report, subs)
