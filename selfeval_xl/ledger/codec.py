@@ -10,9 +10,15 @@ from typing import Any
 from selfeval_xl.model.findings import Finding
 from selfeval_xl.model.submission import Typed
 
+_FAST = {str: lambda v: ("text", v), Decimal: lambda v: ("decimal", f"{v:f}"), int: lambda v: ("int", str(v)),
+         type(None): lambda v: ("none", None)}
+
 
 def encode(v: object) -> tuple[str, str | None]:
     """(kind, text) for a typed value; bool before int because bool is an int."""
+    fast = _FAST.get(type(v))
+    if fast is not None:
+        return fast(v)
     if v is None:
         return "none", None
     if isinstance(v, bool):

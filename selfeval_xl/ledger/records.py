@@ -73,32 +73,34 @@ def known_hashes(conn: sqlite3.Connection, hashes: Sequence[str]) -> set[str]:
 
 
 def insert(conn: sqlite3.Connection, entries: Sequence[Entry], received_at: str) -> dict[str, int | None]:
-    """Insert entries (caller holds a write transaction); sha256 → new id, or None if already there."""
+    """Insert entries (caller holds a write transaction, so ids can be assigned here and all rows
+    go in with executemany); sha256 → new id, or None if it was recorded already."""
+    known = known_hashes(conn, [e.sha256 for e in entries])
+    next_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM submissions").fetchone()[0])
     result: dict[str, int | None] = {}
+    sub_rows: list[tuple[Any, ...]] = []
     values_rows: list[tuple[Any, ...]] = []
     finding_rows: list[tuple[Any, ...]] = []
     for e in entries:
+        if e.sha256 in known or e.sha256 in result:
+            result.setdefault(e.sha256, None)
+            continue
         s = e.submission
         c = s.counts()
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO submissions (sha256, object, original_name, source_path, size, mtime, received_at,"
-            " format, readable, template_id, template_version, units, dept_code, dept_name, year, report_date,"
-            " status, errors, warnings, unexplained, is_current, tables_json)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?)",
-            (e.sha256, e.object, e.original_name, e.source_path, e.size, e.mtime, received_at, s.format,
-             1 if s.readable else 0, s.template_id, s.template_version, s.units, norm_code(s.dept_code),
-             s.dept_name, s.year, report_date_of(s), s.status, c["errors"], c["warnings"],
-             c["unexplained_warnings"], encode_tables(s.tables)))
-        if cur.rowcount != 1:
-            result[e.sha256] = None
-            continue
-        sid = int(cur.lastrowid or 0)
+        sid = next_id
+        next_id += 1
         result[e.sha256] = sid
-        for k, v in s.values.items():
-            kind, text = encode(v)
-            values_rows.append((sid, k, kind, text))
-        for i, f in enumerate(s.findings):
-            finding_rows.append(finding_row(sid, i, f))
+        sub_rows.append((sid, e.sha256, e.object, e.original_name, e.source_path, e.size, e.mtime, received_at,
+                         s.format, 1 if s.readable else 0, s.template_id, s.template_version, s.units,
+                         norm_code(s.dept_code), s.dept_name, s.year, report_date_of(s), s.status, c["errors"],
+                         c["warnings"], c["unexplained_warnings"], encode_tables(s.tables)))
+        values_rows.extend((sid, k, *encode(v)) for k, v in s.values.items())
+        finding_rows.extend(finding_row(sid, i, f) for i, f in enumerate(s.findings))
+    conn.executemany(
+        "INSERT INTO submissions (id, sha256, object, original_name, source_path, size, mtime, received_at,"
+        " format, readable, template_id, template_version, units, dept_code, dept_name, year, report_date,"
+        " status, errors, warnings, unexplained, is_current, tables_json)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?)", sub_rows)
     conn.executemany("INSERT INTO field_values (submission_id, key, kind, value) VALUES (?,?,?,?)", values_rows)
     conn.executemany("INSERT INTO findings (submission_id, seq, code, rule, severity, sheet, cell, field, message,"
                      " args, explained) VALUES (?,?,?,?,?,?,?,?,?,?,?)", finding_rows)

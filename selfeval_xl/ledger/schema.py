@@ -84,6 +84,10 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX intake_sha ON intake(sha256);
     """,
+    # 2: "which older submissions did this one replace" without a table scan.
+    """
+    CREATE INDEX submissions_superseded_by ON submissions(superseded_by);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
