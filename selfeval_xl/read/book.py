@@ -35,6 +35,7 @@ class Book:
     application: str | None = None
     date1904: bool = False
     convert: Callable[[Any], Any] | None = None  # stored cell → Python value (None: stored as is)
+    normalised: bool = False  # convert already returns normalise()d values
 
     def value(self, sheet: str, a1: str) -> Any:
         """The cell's value: None (blank), str, int, float, bool, date/datetime."""
@@ -46,7 +47,30 @@ class Book:
             return None
         if self.convert is not None:
             v = self.convert(v)
+            if self.normalised:
+                return v
         return normalise(v)
+
+    def getter(self, sheet: str) -> Callable[[str], Any]:
+        """`value` bound to one sheet: the per-cell cost of the checks is one call."""
+        s = self.sheets.get(sheet)
+        if s is None:
+            return lambda a1: None
+        cells = s.cells
+        conv = self.convert
+        if conv is None:
+            def get(a1: str) -> Any:
+                v = cells.get(a1)
+                return None if v is None else normalise(v)
+        elif self.normalised:
+            def get(a1: str) -> Any:
+                v = cells.get(a1)
+                return None if v is None else conv(v)
+        else:
+            def get(a1: str) -> Any:
+                v = cells.get(a1)
+                return None if v is None else normalise(conv(v))
+        return get
 
 
 def normalise(v: Any) -> Any:

@@ -26,11 +26,12 @@ def stamp_of(book: Book) -> dict[str, str]:
     out: dict[str, str] = {}
     meta = book.sheets.get(META_SHEET)
     if meta is not None:
+        value = book.getter(META_SHEET)
         for r in range(1, len(META_KEYS) + 11):
-            k = book.value(META_SHEET, f"A{r}")
+            k = value(f"A{r}")
             if k is None:
                 continue
-            v = book.value(META_SHEET, f"B{r}")
+            v = value(f"B{r}")
             out[str(k).strip()] = "" if v is None else _text(v)
     for name, value in book.props.items():
         if name.startswith(PROPERTY_PREFIX):

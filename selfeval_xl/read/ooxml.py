@@ -13,7 +13,7 @@ from typing import Any
 
 from selfeval_xl.layout.cells import col_letter, parse_a1
 from selfeval_xl.read import fastxml, limits
-from selfeval_xl.read.book import Book, Formula, SheetData
+from selfeval_xl.read.book import Book, Formula, SheetData, normalise
 from selfeval_xl.read.errors import Refused
 from selfeval_xl.read.xmlsafe import local, parser, prefix_of
 from selfeval_xl.read.zipparts import Parts, rels_path, resolve
@@ -55,21 +55,23 @@ def parse_workbook(data: bytes, part: str) -> tuple[list[tuple[str, str, str]], 
     current_name = ""
     p = parser()
 
-    def start(name: str, attrs: dict[str, str]) -> None:
+    pre = prefix_of(data)
+    SHEET, DEFINED, PR = pre + "sheet", pre + "definedName", pre + "workbookPr"
+
+    def start(n: str, attrs: dict[str, str]) -> None:
         nonlocal current, current_name
-        n = local(name)
-        if n == "sheet":
+        if n == SHEET:
             rid = next((v for k, v in attrs.items() if local(k) == "id"), "")
             sheets.append((attrs.get("name", ""), rid, attrs.get("state", "visible")))
-        elif n == "definedName":
+        elif n == DEFINED:
             current = [] if "localSheetId" not in attrs else None
             current_name = attrs.get("name", "")
-        elif n == "workbookPr":
+        elif n == PR:
             flags["date1904"] = attrs.get("date1904", "0") in ("1", "true")
 
     def end(name: str) -> None:
         nonlocal current
-        if current is not None and local(name) == "definedName":
+        if current is not None and name == DEFINED:
             names[current_name] = "".join(current)
             current = None
 
@@ -282,45 +284,53 @@ def parse_app(data: bytes, part: str) -> str | None:
 
 
 def converter(sst: list[str], date1904: bool) -> Any:
-    """Stored (type, text) → Python value, for the cells actually looked up."""
+    """Stored (type, text) → normalised Python value (read.book.normalise), for looked-up cells only."""
     del date1904
+    strings: list[str | None] = [x if x != "" else None for x in sst]
 
     def conv(stored: tuple[str | None, str]) -> Any:
         t, text = stored
-        if t is None or t == "n":
+        if not t or t == "n":
             try:
                 if "." in text or "e" in text or "E" in text:
-                    return float(text)
+                    f = float(text)
+                    return int(f) if f.is_integer() and abs(f) < 2**53 else f
                 return int(text)
             except ValueError:
-                return text
+                return text or None
         if t == "s":
             try:
-                return sst[int(text)]
+                return strings[int(text)]
             except (ValueError, IndexError):
                 return None
         if t == "b":
             return text.strip() in ("1", "true")
         if t == "d":
             try:
-                return dt.datetime.fromisoformat(text.strip())
+                return normalise(dt.datetime.fromisoformat(text.strip()))
             except ValueError:
-                return text
-        return text  # str, inlineStr, e (error text such as #DIV/0!)
+                return text or None
+        return text or None  # str, inlineStr, e (error text such as #DIV/0!)
 
     return conv
 
 
 def read_sheet(data: bytes, part: str) -> tuple[dict[str, tuple[str | None, str]], dict[str, Formula], bool]:
     """The fast path when the part has a known shape, else the general expat-handler parser."""
-    fastxml.validate(data, part)
-    got = fastxml.sheet(data) if not prefix_of(data) else None
+    got = None
+    if fastxml.plain(data, b"worksheet"):
+        if fastxml.VALIDATE:
+            fastxml.validate(data, part)
+        got = fastxml.sheet(data)
     return got if got is not None else parse_sheet(data, part)
 
 
 def read_sst(data: bytes, part: str) -> list[str]:
-    fastxml.validate(data, part)
-    got = fastxml.shared_strings(data) if not prefix_of(data) else None
+    got = None
+    if fastxml.plain(data, b"sst"):
+        if fastxml.VALIDATE:
+            fastxml.validate(data, part)
+        got = fastxml.shared_strings(data)
     return got if got is not None else parse_sst(data, part)
 
 
@@ -367,4 +377,5 @@ def read_xlsx(parts: Parts, fmt: str) -> Book:
         if total > limits.MAX_CELLS:
             raise Refused("too-large", f"非空单元格超过 {limits.MAX_CELLS} 个")
     book.convert = converter(sst, date1904)
+    book.normalised = True
     return book

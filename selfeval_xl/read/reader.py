@@ -81,7 +81,7 @@ def _read(path: Path, snap: Snapshot) -> None:
     findings, skip = verify(book, layout)
     snap.findings += findings
     snap.raw = raw_values(book, layout, skip)
-    if any(inp.cell.sheet in skip for inp in layout.inputs.values()):
+    if skip and any(inp.cell.sheet in skip for inp in layout.inputs.values()):
         snap.readable = False
 
 

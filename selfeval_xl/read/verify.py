@@ -118,10 +118,10 @@ def verify(book: Book, layout: Layout) -> tuple[list[Finding], set[str]]:
 
 def _wrong_statics(book: Book, sheet: str, statics: list[tuple[str, str, str, StaticCell]]) -> list[tuple[str, str, Any]]:
     """(a1, expected text, found value) for every label that differs (whitespace ignored)."""
-    value = book.value
+    value = book.getter(sheet)
     out = []
     for a1, text, label, _s in statics:
-        found = value(sheet, a1)
+        found = value(a1)
         if found != text and _label(found) != label:
             out.append((a1, text, found))
     return out
@@ -209,12 +209,12 @@ def _distance(a1: str, other: str) -> int:
 def raw_values(book: Book, layout: Layout, skip: set[str]) -> dict[str, Any]:
     """Every input of the layout as read (None = blank); date fields turn serials into dates."""
     out: dict[str, Any] = {}
-    value = book.value
     for sheet, inputs in plan_of(layout).inputs.items():
         if sheet in skip:
             continue
+        value = book.getter(sheet)
         for name, a1, is_date in inputs:
-            v = value(sheet, a1)
+            v = value(a1)
             if is_date and v is not None:
                 v = serial_to_date(v, book.date1904)
             out[name] = v

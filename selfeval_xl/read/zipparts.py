@@ -12,6 +12,7 @@ import posixpath
 import struct
 import zipfile
 import zlib
+from functools import lru_cache
 
 from selfeval_xl.read import limits
 from selfeval_xl.read.errors import Refused
@@ -71,6 +72,7 @@ class Parts:
         return list(self.infos)
 
 
+@lru_cache(maxsize=1024)
 def resolve(base_part: str, target: str) -> str:
     """A relationship target relative to the part that owns the .rels (absolute when it starts with /)."""
     target = target.replace("\\", "/")
