@@ -16,7 +16,10 @@ from decimal import Decimal
 from selfeval_xl.narrative.vocabulary import Vocabulary
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)} | {0xFF0E: 0x2E, 0xFF05: 0x25}
-AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,6})?|\d{1,13}(?:\.\d{1,6})?)\s*(亿元|万元|元|人|名)")
+# A cheap scan (a digit run before a unit), then the strict form checked on each candidate only:
+# a regex that starts with a look-behind cannot skip ahead and costs 10× on long prose.
+AMOUNT_SCAN = re.compile(r"[0-9][0-9,.]*\s*(?:亿元|万元|元|人|名)")
+AMOUNT = re.compile(r"(\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,6})?|\d{1,13}(?:\.\d{1,6})?)\s*(亿元|万元|元|人|名)")
 PERCENT = re.compile(r"占(?:(?P<base>[^，。；;、：:\d%]{1,16}?)(?:的|之)(?:比(?:重|例))?)?(?:比(?:重|例))?(?:为|达)?\s*"
                      r"(?<![\d.])(?P<pct>\d{1,3}(?:\.\d{1,4})?)\s*%")
 # what may stand between a term and its figure: 为, 共计, ：, spaces …
@@ -86,15 +89,20 @@ TERM_WINDOW = 40  # a term further than this before its figure is not "right bef
 
 
 def _term_before(vocab: Vocabulary, text: str, pos: int, floor: int) -> tuple[int, int, str, str] | None:
-    """The last term ending at or before `pos` within the window (searched only near figures,
-    so the cost is per figure, not per character of prose)."""
+    """(end, start, field, term) of the term ending last at or before `pos` (the longest on a tie),
+    within the window. Searched only near figures, with plain substring searches, so the cost is
+    per figure and not per character of prose."""
     lo = max(floor, pos - TERM_WINDOW)
-    last = None
-    for m in vocab.terms.finditer(text, lo, pos):
-        last = m
-    if last is None:
-        return None
-    return last.end(), last.start(), vocab.field_of[last.lastgroup or ""], last.group(0)
+    best: tuple[int, int, str, str] | None = None
+    for term, key in vocab.plain:  # longest first: on equal ends the first found wins
+        i = text.rfind(term, lo, pos)
+        if i >= 0 and (best is None or i + len(term) > best[0]):
+            best = (i + len(term), i, key, term)
+    if vocab.quoted is not None:
+        for m in vocab.quoted.finditer(text, lo, pos):
+            if best is None or m.end() > best[0] or (m.end() == best[0] and m.start() < best[1]):
+                best = (m.end(), m.start(), vocab.field_of[m.lastgroup or ""], m.group(0))
+    return best
 
 
 def _clause_start(text: str, pos: int, floor: int) -> int:
@@ -139,7 +147,10 @@ def sentences(text: str, vocab: Vocabulary, year: int | None) -> list[Sentence]:
             s = by_start[start] = Sentence(start, end, [], [])
         return s
 
-    for m in AMOUNT.finditer(text):
+    for c in AMOUNT_SCAN.finditer(text):
+        m = AMOUNT.fullmatch(text, c.start(), c.end())
+        if m is None or (m.start() > 0 and text[m.start() - 1] in ".,"):
+            continue
         s = sentence(m.start())
         hit = _term_before(vocab, text, m.start(), s.start)
         if hit is None:

@@ -24,6 +24,8 @@ class Vocabulary:
     field_of: dict[str, str]  # regex group name (one per term) → field key
     parents: dict[str, tuple[str, ...]]  # field → its totals, nearest first (人员支出 → 基本支出, 支出合计)
     unit: dict[str, str]  # field → the unit its stated figures carry: 万元 (amounts) or 人 (counts)
+    plain: tuple[tuple[str, str], ...] = ()  # (term, field) for terms without quote marks, longest first
+    quoted: re.Pattern[str] | None = None  # the terms written with quotes; group name → field_of
 
 
 def _term_pattern(term: str) -> str:
@@ -82,4 +84,7 @@ def vocabulary(t: Template) -> Vocabulary:
     groups = "|".join(f"(?P<t{i}>{_term_pattern(term)})" for i, term in enumerate(ordered))
     pattern = re.compile(groups)
     by_group = {f"t{i}": field_of[term] for i, term in enumerate(ordered)}
-    return Vocabulary(pattern, by_group, _parents(t), unit)
+    plain = tuple((term, field_of[term]) for term in ordered if not any(c in QUOTES for c in term))
+    quoted_terms = [(i, term) for i, term in enumerate(ordered) if any(c in QUOTES for c in term)]
+    quoted = re.compile("|".join(f"(?P<t{i}>{_term_pattern(term)})" for i, term in quoted_terms)) if quoted_terms else None
+    return Vocabulary(pattern, by_group, _parents(t), unit, plain, quoted)
