@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from selfeval_xl.narrative.vocabulary import Vocabulary
+from selfeval_xl.narrative.vocabulary import QUOTES, Vocabulary
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)} | {0xFF0E: 0x2E, 0xFF05: 0x25}
 # A cheap scan (a digit run before a unit), then the strict form checked on each candidate only:
@@ -90,15 +90,20 @@ TERM_WINDOW = 40  # a term further than this before its figure is not "right bef
 
 def _term_before(vocab: Vocabulary, text: str, pos: int, floor: int) -> tuple[int, int, str, str] | None:
     """(end, start, field, term) of the term ending last at or before `pos` (the longest on a tie),
-    within the window. Searched only near figures, with plain substring searches, so the cost is
-    per figure and not per character of prose."""
+    within the window. Walks back from the figure and stops at the first term end, so the cost is
+    a few dictionary lookups per figure, never a scan of the prose."""
     lo = max(floor, pos - TERM_WINDOW)
     best: tuple[int, int, str, str] | None = None
-    for term, key in vocab.plain:  # longest first: on equal ends the first found wins
-        i = text.rfind(term, lo, pos)
-        if i >= 0 and (best is None or i + len(term) > best[0]):
-            best = (i + len(term), i, key, term)
-    if vocab.quoted is not None:
+    by_last = vocab.by_last
+    for end in range(pos, lo, -1):
+        for term, key in by_last.get(text[end - 1], ()):
+            start = end - len(term)
+            if start >= lo and text.startswith(term, start):
+                best = (end, start, key, term)
+                break
+        if best is not None:
+            break
+    if vocab.quoted is not None and any(q in text[lo:pos] for q in QUOTES):
         for m in vocab.quoted.finditer(text, lo, pos):
             if best is None or m.end() > best[0] or (m.end() == best[0] and m.start() < best[1]):
                 best = (m.end(), m.start(), vocab.field_of[m.lastgroup or ""], m.group(0))

@@ -8,7 +8,7 @@ is part of which total, so a bare "占68.75%" can find the total it is a share o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from selfeval_xl.model.spec import Template
@@ -24,7 +24,7 @@ class Vocabulary:
     field_of: dict[str, str]  # regex group name (one per term) → field key
     parents: dict[str, tuple[str, ...]]  # field → its totals, nearest first (人员支出 → 基本支出, 支出合计)
     unit: dict[str, str]  # field → the unit its stated figures carry: 万元 (amounts) or 人 (counts)
-    plain: tuple[tuple[str, str], ...] = ()  # (term, field) for terms without quote marks, longest first
+    by_last: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # last char → (term, field), longest first
     quoted: re.Pattern[str] | None = None  # the terms written with quotes; group name → field_of
 
 
@@ -84,7 +84,10 @@ def vocabulary(t: Template) -> Vocabulary:
     groups = "|".join(f"(?P<t{i}>{_term_pattern(term)})" for i, term in enumerate(ordered))
     pattern = re.compile(groups)
     by_group = {f"t{i}": field_of[term] for i, term in enumerate(ordered)}
-    plain = tuple((term, field_of[term]) for term in ordered if not any(c in QUOTES for c in term))
+    by_last: dict[str, list[tuple[str, str]]] = {}
+    for term in ordered:
+        if not any(c in QUOTES for c in term):
+            by_last.setdefault(term[-1], []).append((term, field_of[term]))
     quoted_terms = [(i, term) for i, term in enumerate(ordered) if any(c in QUOTES for c in term)]
     quoted = re.compile("|".join(f"(?P<t{i}>{_term_pattern(term)})" for i, term in quoted_terms)) if quoted_terms else None
-    return Vocabulary(pattern, by_group, _parents(t), unit, plain, quoted)
+    return Vocabulary(pattern, by_group, _parents(t), unit, {k: tuple(v) for k, v in by_last.items()}, quoted)
