@@ -68,6 +68,16 @@ def _text(s: str) -> str:
     return s
 
 
+_XESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def ooxml_unescape(s: str) -> str:
+    """OOXML's `_xHHHH_` escapes in strings (Excel writes control characters such as CR so)."""
+    if "_x" not in s:
+        return s
+    return _XESC.sub(lambda m: chr(int(m.group(1), 16)), s)
+
+
 def sheet(data: bytes) -> tuple[dict[str, tuple[str | None, str]], dict[str, Formula], bool] | None:
     """(cells, formulas, protected) of an already validated sheet part, or None: use the general parser."""
     try:
@@ -111,4 +121,4 @@ def shared_strings(data: bytes) -> list[str] | None:
     total = s.count("<si>") + s.count("<si ")
     if len(found) != total:
         return None
-    return [_text(x) if "&" in x or "\r" in x else x for x in found]
+    return [ooxml_unescape(_text(x)) if "&" in x or "\r" in x or "_x" in x else x for x in found]

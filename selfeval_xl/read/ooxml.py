@@ -110,7 +110,7 @@ def parse_sst(data: bytes, part: str) -> list[str]:
         if name == T:
             state["in_t"] = False
         elif name == SI:
-            out.append("".join(buf))
+            out.append(fastxml.ooxml_unescape("".join(buf)))
             if len(out) > limits.MAX_STRING_COUNT:
                 raise Refused("too-large", f"共享字符串超过 {limits.MAX_STRING_COUNT} 条")
         elif name == RPH:
@@ -161,7 +161,7 @@ def parse_sheet(data: bytes, part: str) -> tuple[dict[str, tuple[str | None, str
         elif name == T:
             buf = None
         elif name == IS:
-            cells[r] = ("inlineStr", "".join(istr))
+            cells[r] = ("inlineStr", fastxml.ooxml_unescape("".join(istr)))
             buf = None
             p.EndElementHandler = None
         elif name == RPH:
