@@ -109,3 +109,11 @@ def test_from_the_ledger_only_current_submissions(inbox: Path, tmp_path: Path) -
     assert len(files) == 3, files
     r = run("--archive", str(archive), "--year", "2019", "-o", str(tmp_path / "none.xlsx"), "-q")
     assert r.exit_code == 1 and "没有" in r.output
+
+
+def test_year_filter_on_files(inbox: Path, tmp_path: Path) -> None:
+    out = tmp_path / "s.xlsx"
+    r = run(str(inbox), "--year", "2020", "-o", str(out), "-q")
+    assert r.exit_code == 1 and "没有 2020 年度" in r.output and not out.exists()
+    r = run(str(inbox), "--year", "2021", "-o", str(out), "-q")
+    assert r.exit_code == 0 and len(overview_files(out)) == 5  # the unreadable file (no year) stays listed

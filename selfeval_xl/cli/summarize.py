@@ -104,6 +104,9 @@ def summarize(
         subs = check_paths(files, workers=workers or _auto_workers(len(files)), progress=not quiet)
         if year is not None:
             kept = [s for s in subs if s.year in (year, None)]
+            if not any(s.year == year for s in kept):
+                err.print(f"没有 {year} 年度的报送可汇总（共审核 {len(subs)} 份）。", style="yellow", markup=False)
+                raise typer.Exit(1)
             if len(kept) < len(subs):
                 out.print(f"已略过其他年度的报送 {len(subs) - len(kept)} 份（只汇总 {year} 年度）。", markup=False)
             subs = kept
@@ -117,15 +120,15 @@ def summarize(
             written.append(("汇总工作簿", str(target)))
             if csv_dir is not None:
                 write_csv(csv_dir, collection)
-                written.append(("CSV 文件（每表一个）", str(csv_dir)))
+                written.append((" CSV 文件（每表一个）", str(csv_dir)))
             if parquet_dir is not None:
                 write_parquet(parquet_dir, collection)
-                written.append(("Parquet 文件（每表一个）", str(parquet_dir)))
+                written.append((" Parquet 文件（每表一个）", str(parquet_dir)))
             if json_out is not None:
                 write_json(json_out, collection)
-                written.append(("JSON 文件", str(json_out)))
+                written.append((" JSON 文件", str(json_out)))
     except OSError as exc:
         _usage(err, f"无法写出结果文件（{exc.strerror or type(exc).__name__}：{exc.filename or ''}）")
-    out.print(exclusion_note(collection).removeprefix("注："), markup=False)
+    out.print(exclusion_note(collection).removeprefix("注："), markup=False, soft_wrap=True)
     for what, where in written:
-        out.print(f"已写出{what}：{where}", markup=False)
+        out.print(f"已写出{what}：{where}", markup=False, soft_wrap=True)
