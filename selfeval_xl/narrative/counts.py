@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 _CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 NUM = r"[0-9]{1,3}|[一二两三四五六七八九十]{1,3}"
-LIST_THEN_COUNT = re.compile(rf"(?:内设|下设|设有|设立了?|包括|包含|下辖)(?P<items>[^，。；;：:\d\n]{{2,300}}?)"
+LIST_TRIGGERS = ("内设", "下设", "设有", "设立", "包括", "包含", "下辖")
+LIST_THEN_COUNT = re.compile(rf"(?:内设|下设|设有|设立了?|包括|包含|下辖)(?P<items>[^，。；;：:\d\n]{{2,160}}?)"
                              rf"(?P<n>{NUM})个(?P<what>[^\s，,。；;、（(]{{1,8}})")
 COUNT_THEN_LIST = re.compile(rf"(?P<n>{NUM})个(?P<what>[^\s，,。；;、：:（(\d]{{0,10}}?)"
                              r"(?:[，,]?\s*(?:分别是|分别为)[：:]?|[：:])(?P<items>[^。；;\n]{2,300})")
+COUNT_GATE = re.compile(r"分别[是为]|个[^，,。；;：:\n]{0,10}[：:]")  # starts with literals: a fast scan
 _PARENS = re.compile(r"（[^）]*）|\([^)]*\)")
 _LAST_AND = re.compile(r"(?<=[^、])(?:和|及|以及)(?=[^、]{2,}$)")
 
@@ -58,12 +60,15 @@ def count_mismatches(text: str) -> Iterator[CountMismatch]:
     """Counts that disagree with the list they introduce or close (lists of at least 2 items)."""
     if "个" not in text:
         return
-    for m in LIST_THEN_COUNT.finditer(text):
+    # plain substring gates first: the patterns are only run where their shape can occur
+    list_first = any(t in text for t in LIST_TRIGGERS)
+    count_first = COUNT_GATE.search(text) is not None
+    for m in LIST_THEN_COUNT.finditer(text) if list_first else ():
         items = _items(m.group("items"), split_and=False)
         n = chinese_int(m.group("n"))
         if n is not None and len(items) >= 2 and n != len(items):
             yield CountMismatch(n, len(items), m.group("what"), tuple(items), m.start(), m.end())
-    for m in COUNT_THEN_LIST.finditer(text):
+    for m in COUNT_THEN_LIST.finditer(text) if count_first else ():
         items = _items(re.split(r"[，,]", m.group("items"))[0], split_and=True)
         n = chinese_int(m.group("n"))
         if n is not None and len(items) >= 2 and n != len(items):
