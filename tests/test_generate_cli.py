@@ -73,6 +73,9 @@ def test_values_file(tmp_path: Path) -> None:
     (["--values", "missing.yaml"], "missing.yaml"),
     (["--roster", "missing.csv"], "missing.csv"),
     (["--year", "1800"], "--year"),
+    (["--year", "二〇二一"], "--year"),
+    (["--units", "abc"], "--units"),
+    (["--workers", "0"], "--workers"),
 ])
 def test_usage_errors_exit_2_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args, words) -> None:
     monkeypatch.chdir(tmp_path)

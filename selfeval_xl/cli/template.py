@@ -37,17 +37,21 @@ def template(
                                                 help=f"输出文件（默认 {DEFAULT_OUTPUT}）；按名单生成时为输出文件夹")] = None,
     roster: Annotated[Path | None, typer.Option("--roster", metavar="FILE",
                                                 help="部门名单（.xlsx 或 .csv，列：预算编码、部门名称，可选 单位数、联系人）")] = None,
-    year: Annotated[int | None, typer.Option("--year", metavar="INT", help="年度（按名单生成时默认为上一年）")] = None,
+    year_text: Annotated[str | None, typer.Option("--year", metavar="INT", help="年度（按名单生成时默认为上一年）")] = None,
     values: Annotated[Path | None, typer.Option("--values", metavar="FILE", help="预填数据（YAML 或 JSON，按字段键）")] = None,
-    units: Annotated[int | None, typer.Option("--units", metavar="N", help="独立核算单位数（1–50，默认 1）")] = None,
+    units_text: Annotated[str | None, typer.Option("--units", metavar="N", help="独立核算单位数（1–50，默认 1）")] = None,
     password: Annotated[str | None, typer.Option("--password", metavar="TEXT", help="工作表保护密码（默认无密码）")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", metavar="N", help="按名单生成时的并行进程数（默认 CPU 核数）")] = None,
+    workers_text: Annotated[str | None, typer.Option("--workers", metavar="N",
+                                                     help="按名单生成时的并行进程数（默认 CPU 核数）")] = None,
 ) -> None:
     """生成自评表模板：空白表、预填表，或按部门名单每个部门一份（名称、编码、年度已锁定）。"""
     from selfeval_xl.spec import default_template
 
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    units = _int_option(err, "--units", units_text)
+    year = _int_option(err, "--year", year_text)
+    workers = _int_option(err, "--workers", workers_text)
     if units is not None and not 1 <= units <= MAX_UNITS:
         _usage(err, f"--units 应为 1 至 {MAX_UNITS} 的整数（现为 {units}）")
     if year is not None and not 2000 <= year <= 2100:
@@ -62,6 +66,16 @@ def template(
         _roster_mode(out, err, tpl, roster, output, year, prefill, units, password, workers)
     else:
         _single(out, err, tpl, output, year, prefill, units, password)
+
+
+def _int_option(err: Console, option: str, text: str | None) -> int | None:
+    """Integers parsed here, so a wrong value gets a Chinese message (exit 2)."""
+    if text is None:
+        return None
+    try:
+        return int(text.strip())
+    except ValueError:
+        _usage(err, f"{option} 应为整数（现为 “{text}”）")
 
 
 def _load_values(err: Console, path: Path, tpl: Any) -> dict[str, Any]:
