@@ -130,3 +130,17 @@ def test_orphan_object_of_a_dead_collect_is_recorded(arc: Path, tmp_path: Path) 
 def test_verify_missing_archive_is_misuse(tmp_path: Path) -> None:
     r = _cli_verify(tmp_path / "none")
     assert r.exit_code == 2 and "不存在" in r.output
+
+
+def test_stale_intake_of_a_reused_pid_is_repaired(arc: Path, tmp_path: Path) -> None:
+    import os
+
+    half = write_fake(tmp_path / "old.xlsx", code="079")
+    db = sqlite3.connect(arc / "ledger.sqlite")
+    db.execute("INSERT INTO intake (sha256, object, original_name, source_path, mtime, received_at, pid, host)"
+               " VALUES (?,?,?,?,0,'2000-01-01T00:00:00+00:00',?,?)",
+               (fake_check(half).sha256, "objects/xx/none.xlsx", half.name, str(half), os.getpid(), st.HOST))
+    db.commit()
+    assert verify(arc, repair=False).unfinished == ["old.xlsx"]
+    rep = verify(arc)
+    assert rep.ok and db.execute("SELECT COUNT(*) FROM intake").fetchone()[0] == 0

@@ -51,7 +51,11 @@ def collect_cmd(
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     workers: Annotated[int, typer.Option("--workers", "-w", min=0, max=64, help="并行审核的进程数（0 = 自动）")] = 0,
 ) -> None:
-    """收件登记：审核新收到的工作簿，原样存入报送库并登记；已登记过的文件自动跳过。"""
+    """收件登记：审核新收到的工作簿，原样存入报送库并登记；已登记过的文件自动跳过。
+
+    同一部门同一年度以最后一次收件登记的为准（同一次收件中以报告日期较晚者为准），旧版本保留并标记为已替代。
+    审核未通过的报表同样登记（退出码 0）；有文件未能存入报送库时退出码为 1，用法错误时为 2。
+    """
     from selfeval_xl.ledger import collect
     from selfeval_xl.pipeline import expand_inputs
 
@@ -67,6 +71,8 @@ def collect_cmd(
     except OSError as exc:
         _fail(f"无法使用报送库 {archive}：{exc.strerror or exc}")
     _print_collect(rep)
+    if rep.failed:
+        raise typer.Exit(1)
 
 
 def _auto_workers(n: int) -> int:

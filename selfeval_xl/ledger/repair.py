@@ -31,7 +31,7 @@ def repair(conn: sqlite3.Connection, arc: Archive, check: Callable[[Path], Submi
     rows = conn.execute("SELECT id, sha256, object, original_name, source_path, mtime, received_at, pid, host"
                         " FROM intake ORDER BY id").fetchall()
     for iid, sha, obj, name, source, mtime, received_at, pid, host in rows:
-        if store.pid_alive(host, pid):
+        if not store.work_abandoned(host, pid, received_at):
             continue
         if records.known_hashes(conn, [sha]):
             conn.execute("DELETE FROM intake WHERE id = ?", (iid,))

@@ -136,6 +136,23 @@ def pid_alive(host: str, pid: int) -> bool:
     return True
 
 
+STALE_SECONDS = 24 * 3600  # no collect runs this long: an older "live" owner is a reused pid
+
+
+def work_abandoned(host: str, pid: int, started_iso: str | None = None) -> bool:
+    """Whether journaled work (intake row) can be finished or undone by someone else."""
+    if started_iso:
+        from datetime import UTC, datetime
+
+        try:
+            age = (datetime.now(UTC) - datetime.fromisoformat(started_iso)).total_seconds()
+        except (ValueError, TypeError):
+            age = 0.0
+        if age > STALE_SECONDS and (not host or host == HOST):
+            return True
+    return not pid_alive(host, pid)
+
+
 def scan_objects(archive: Archive) -> tuple[dict[str, Path], list[Path], list[Path]]:
     """Walk objects/: (relative object name → path), temp files, other stray files."""
     objects: dict[str, Path] = {}

@@ -42,8 +42,8 @@ def verify(archive: str | os.PathLike[str] = store.DEFAULT_ARCHIVE, repair: bool
         if repair:
             rep.repaired = repair_dead_work(conn, arc, check)
         else:
-            for name, pid, host in conn.execute("SELECT original_name, pid, host FROM intake"):
-                if not store.pid_alive(host, pid):
+            for name, pid, host, since in conn.execute("SELECT original_name, pid, host, received_at FROM intake"):
+                if store.work_abandoned(host, pid, since):
                     rep.unfinished.append(name)
         in_progress = {r[0] for r in conn.execute("SELECT object FROM intake")}
         rows = conn.execute("SELECT sha256, object, original_name, size FROM submissions ORDER BY id").fetchall()
