@@ -119,7 +119,10 @@ def test_unreadable_snapshot_passes_through() -> None:
 def test_unknown_template_version() -> None:
     s = Snapshot(path="a.xlsx", template_id="dept-selfeval", template_version="9.9", raw=seed_raw())
     sub = check_snapshot(s)
-    assert sub.status == "unreadable" and [f.code for f in sub.findings] == ["unknown-template"]
+    assert sub.status == "unreadable" and [f.code for f in sub.findings] == ["unsupported-version"]
+    assert "9.9" in sub.findings[0].message and "1.0" in sub.findings[0].message
+    other = check_snapshot(Snapshot(path="b.xlsx", template_id="someone-else", template_version="1.0"))
+    assert [f.code for f in other.findings] == ["unknown-template"]
 
 
 def test_submission_shape() -> None:

@@ -26,7 +26,7 @@ from selfeval_xl.model.findings import Finding
 from selfeval_xl.model.snapshot import Snapshot
 from selfeval_xl.model.spec import Template
 from selfeval_xl.model.submission import Submission
-from selfeval_xl.spec import template_for
+from selfeval_xl.spec import available, template_for
 
 Check = Callable[[Context], Iterator[Finding]]
 
@@ -48,6 +48,14 @@ def _shell(s: Snapshot) -> Submission:
                       findings=list(s.findings), readable=s.readable)
 
 
+def _no_template(s: Snapshot) -> Finding:
+    """unsupported-version when the template is ours but the version is not, else unknown-template."""
+    versions = sorted(v for (tid, v) in available() if tid == s.template_id)
+    if versions:
+        return codes.make("unsupported-version", version=s.template_version or "（无）", supported="、".join(versions))
+    return codes.make("unknown-template", detail=f"模板标识 {s.template_id or '（无）'}")
+
+
 def check_snapshot(snapshot: Snapshot) -> Submission:
     """Every finding for one snapshot; never raises on bad values, never touches a file."""
     sub = _shell(snapshot)
@@ -56,7 +64,7 @@ def check_snapshot(snapshot: Snapshot) -> Submission:
     t = _template(snapshot.template_id or "", snapshot.template_version or "")
     if t is None:
         if not any(f.code in ("unknown-template", "unsupported-version") for f in sub.findings):
-            sub.findings.append(codes.make("unknown-template", detail=f"模板 {snapshot.template_id} {snapshot.template_version}"))
+            sub.findings.append(_no_template(snapshot))
         sub.readable = False
         return sub
     if not 1 <= snapshot.units <= 50:
