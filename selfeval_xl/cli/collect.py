@@ -38,7 +38,7 @@ def _console() -> Console:
 
 
 def _fail(msg: str, code: int = 2) -> None:
-    Console(stderr=True, highlight=False).print(f"[red]{msg}[/red]", markup=True)
+    Console(stderr=True, highlight=False).print(f"[red]{_esc(msg)}[/red]", markup=True)
     raise typer.Exit(code)
 
 
@@ -91,17 +91,17 @@ def _note(it: CollectItem) -> str:
 def _print_collect(rep: CollectReport) -> None:
     con = _console()
     for line in rep.repaired:
-        con.print(f"[yellow]修复：[/yellow]{line}")
+        con.print(f"[yellow]修复：[/yellow]{_esc(line)}")
     rows = rep.items
     if len(rows) > MAX_ROWS:  # thousands of rows help nobody: show what is new or went wrong
         rows = [i for i in rows if i.state not in (KNOWN, REPEATED)]
-    t = Table(title=f"收件登记（报送库 {rep.archive}）", show_lines=False)
+    t = Table(title=_esc(f"收件登记（报送库 {rep.archive}）"), show_lines=False)
     for col in ("文件", "结果", "审核", "预算编码", "部门名称", "年度", "错误", "警告", "说明"):
         t.add_column(col, overflow="fold", no_wrap=col in ("结果", "审核", "年度", "错误", "警告"))
     for it in rows[:MAX_ROWS]:
         state_style = {NEW: "green", KNOWN: "dim", REPEATED: "dim", CHANGED: "red", UNREADABLE_SOURCE: "red"}[it.state]
         status = STATUS_ZH.get(it.status or "", "")
-        t.add_row(it.name, f"[{state_style}]{it.state_zh}[/]",
+        t.add_row(_esc(it.name), f"[{state_style}]{it.state_zh}[/]",
                   f"[{STATUS_STYLE.get(it.status or '', 'white')}]{status}[/]" if status else "",
                   _esc(it.dept_code or ""), _esc(it.dept_name or ""), str(it.year or ""),
                   str(it.errors) if it.state == NEW else "", str(it.warnings) if it.state == NEW else "",
@@ -161,8 +161,7 @@ def _print_status(rep: StatusReport) -> None:
         con.print(f"[yellow]名单：[/yellow]{_esc(p)}")
     if rep.year is None:
         con.print(f"报送库 {rep.archive} 中还没有可识别年度的报送；可用 --year 指定年度。", markup=False)
-        if not rep.rows:
-            return
+        return
     title = f"{rep.year} 年度报送情况" + (f"（名单：{rep.roster}）" if rep.roster else "（报送库中的全部部门）")
     counts = rep.counts()
     con.print(f"[bold]{_esc(title)}[/bold]  部门 {len(rep.rows)} 个：" + "，".join(
