@@ -235,3 +235,13 @@ def test_figures_by_dept_for_last_year(tmp_path: Path) -> None:
     got = figures_by_dept(arc, 2020)
     assert got == {"001": {"income.total": Decimal("80.50"), "expenditure.total": Decimal("96.00"),
                            "three_public.total": Decimal("1.25")}}
+
+
+def test_collect_ignores_the_archive_inside_its_inputs(tmp_path: Path) -> None:
+    write_fake(tmp_path / "a.xlsx", code="001")
+    arc = tmp_path / "selfeval-archive"
+    collect([tmp_path / "a.xlsx"], arc, checker=fake_checker)
+    inside = sorted(p for p in arc.rglob("*.xlsx"))
+    assert inside
+    rep = collect([tmp_path / "a.xlsx", *inside], arc, checker=fake_checker)
+    assert len(rep.items) == 1 and rep.ignored == len(inside) and "忽略报送库内的文件" in rep.summary_zh()

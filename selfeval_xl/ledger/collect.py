@@ -74,6 +74,7 @@ class CollectReport:
     items: list[CollectItem]
     repaired: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    ignored: int = 0  # inputs inside the archive itself (collect . with the archive under .)
 
     def count(self, *states: str) -> int:
         return sum(1 for i in self.items if i.state in states)
@@ -100,6 +101,8 @@ class CollectReport:
              f"替代旧版本 {self.superseded} 个")
         if self.failed:
             s += f"，未能登记 {self.failed} 个"
+        if self.ignored:
+            s += f"，忽略报送库内的文件 {self.ignored} 个"
         return s + f"（用时 {self.seconds:.1f} 秒）。"
 
 
@@ -134,7 +137,8 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
 
         check = checker or _default_checker
         repaired = repair(conn, arc, (lambda p: next(iter(check([os.fspath(p)], 1)))) if checker else None)
-        items, todo = _triage(conn, [os.fspath(p) for p in paths])
+        inputs, ignored = _outside(arc, [os.fspath(p) for p in paths])
+        items, todo = _triage(conn, inputs)
         tick = on_item or (lambda _i: None)
         for it in items:
             if it.state != NEW:
@@ -155,7 +159,7 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         conn.close()
-    return CollectReport(arc.root, items, repaired, time.perf_counter() - started)
+    return CollectReport(arc.root, items, repaired, time.perf_counter() - started, ignored)
 
 
 @contextmanager
@@ -171,6 +175,13 @@ def _progress_bar(total: int) -> Iterator[Callable[[CollectItem], None]]:
                   TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("collect", total=total)
         yield lambda _item: bar.advance(task)
+
+
+def _outside(arc: Archive, paths: list[str]) -> tuple[list[str], int]:
+    """Drop inputs that live inside the archive (its own objects are not submissions)."""
+    root = os.path.normcase(str(arc.root.resolve())) + os.sep
+    keep = [p for p in paths if not os.path.normcase(os.path.abspath(os.path.realpath(p))).startswith(root)]
+    return keep, len(paths) - len(keep)
 
 
 def _chunk_size() -> int:
