@@ -33,13 +33,14 @@ def resaved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def doctored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A label edited on 支出 and a footer formula replaced by a number, then re-saved."""
+    """A label edited on 支出, 收入 unprotected, a footer formula replaced by a number; re-saved."""
     d = tmp_path_factory.mktemp("lo_doctored")
     src = filled(d / "src" / "filled.xlsx")
     layout = build_layout(default_template(), 1)
     footer = next(f for f in layout.formulas if f.kind == "footer")
     wb = openpyxl.load_workbook(src)
     wb["支出"]["B3"] = "支出总计"
+    wb["收入"].protection.sheet = False
     wb[footer.cell.sheet][footer.cell.a1] = 100
     edited = d / "edited" / "doctored.xlsx"
     edited.parent.mkdir()
@@ -80,3 +81,5 @@ def test_doctored_resave_is_caught(doctored: dict[str, Path], fmt: str) -> None:
     assert ("tampered-cell", "支出", "B3") in got
     assert any(c == "formula-overwritten" and cell == str(doctored["footer"]) for c, _s, cell in got)
     assert ("legacy-format", None, None) in got
+    assert ("protection-removed", "收入", None) in got
+    assert len([f for f in snap.findings if f.code == "protection-removed"]) == 1
