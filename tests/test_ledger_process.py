@@ -151,3 +151,19 @@ def test_crash_between_storing_and_recording_is_repaired(tmp_path: Path, monkeyp
     assert states.count(KNOWN) == len(whole) and states.count(NEW) == 5 - len(whole)
     assert sorted(_recorded(arc)) == sorted(fake_check(f).sha256 for f in files)
     assert verify(arc, repair=False).ok
+
+
+def test_verify_while_a_collect_runs_sees_nothing_wrong(tmp_path: Path) -> None:
+    files = _distinct_workbooks(tmp_path / "in", 80)
+    arc = tmp_path / "arc"
+    collect(files[:1], arc)  # the ledger exists before the race starts
+    proc = _run(["collect", *map(str, files), "--archive", str(arc), "--workers", "1"], tmp_path,
+                env={"SELFEVAL_COLLECT_CHUNK": "4"})
+    reports = []
+    while proc.poll() is None:
+        reports.append(verify(arc, repair=False))
+    proc.communicate(timeout=60)
+    assert proc.returncode == 0 and len(reports) >= 2
+    for rep in reports:
+        assert rep.mismatched == [] and rep.missing == [] and rep.unknown == [] and rep.unfinished == [], rep
+    assert verify(arc, repair=False).ok and len(_recorded(arc)) == len(files)

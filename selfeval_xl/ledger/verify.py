@@ -45,9 +45,14 @@ def verify(archive: str | os.PathLike[str] = store.DEFAULT_ARCHIVE, repair: bool
             for name, pid, host, since in conn.execute("SELECT original_name, pid, host, received_at FROM intake"):
                 if store.work_abandoned(host, pid, since):
                     rep.unfinished.append(name)
+        # Objects first, then one read snapshot of the ledger: a collect journals a file before
+        # copying it, so every object seen here is in that snapshot (intake or submissions) —
+        # a collect running meanwhile never shows up as "unknown".
+        objects, temps, strays = store.scan_objects(arc)
+        conn.execute("BEGIN")
         in_progress = {r[0] for r in conn.execute("SELECT object FROM intake")}
         rows = conn.execute("SELECT sha256, object, original_name, size FROM submissions ORDER BY id").fetchall()
-        objects, temps, strays = store.scan_objects(arc)
+        conn.execute("COMMIT")
         known: set[str] = set()
         for sha, obj, name, _size in rows:
             known.add(obj)
