@@ -245,3 +245,14 @@ def test_collect_ignores_the_archive_inside_its_inputs(tmp_path: Path) -> None:
     assert inside
     rep = collect([tmp_path / "a.xlsx", *inside], arc, checker=fake_checker)
     assert len(rep.items) == 1 and rep.ignored == len(inside) and "忽略报送库内的文件" in rep.summary_zh()
+
+
+def test_third_version_reports_only_what_it_replaced(tmp_path: Path) -> None:
+    arc = tmp_path / "arc"
+    for v in (1, 2):
+        collect([write_fake(tmp_path / f"v{v}.xlsx", code="001", income=f"{v}.00")], arc, checker=fake_checker)
+    rep = collect([write_fake(tmp_path / "v3.xlsx", code="001", income="3.00")], arc, checker=fake_checker)
+    assert rep.items[0].replaced == ["v2.xlsx"] and rep.superseded == 1
+    rows = dict(_db(arc).execute("SELECT s.original_name, n.original_name FROM submissions s"
+                                 " JOIN submissions n ON n.id = s.superseded_by").fetchall())
+    assert rows == {"v1.xlsx": "v3.xlsx", "v2.xlsx": "v3.xlsx"}  # all point at the current one

@@ -155,7 +155,7 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
                 buffer = []
         if buffer:
             _record_chunk(conn, arc, buffer, received_at, tick)
-        _describe_supersedes(conn, [i for i in items if i.state == NEW])
+        _describe_supersedes(conn, [i for i in items if i.state == NEW], received_at)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         conn.close()
@@ -269,7 +269,7 @@ def _record_chunk(conn: sqlite3.Connection, arc: Archive,
         tick(it)
 
 
-def _describe_supersedes(conn: sqlite3.Connection, new_items: list[CollectItem]) -> None:
+def _describe_supersedes(conn: sqlite3.Connection, new_items: list[CollectItem], received_at: str) -> None:
     """After the run: which new items are current, which older ones each replaced."""
     by_sha = {i.sha256: i for i in new_items}
     shas = list(by_sha)
@@ -282,7 +282,12 @@ def _describe_supersedes(conn: sqlite3.Connection, new_items: list[CollectItem])
             it.superseded_by = None if cur else newer
     current = [i for i in new_items if i.current and i.dept_code and i.year is not None]
     for it in current:
+        # What this run replaced: the version that was current before it (the newest of earlier
+        # runs) and the losers of this run; versions replaced long ago are not news.
         rows = conn.execute(
-            "SELECT s.original_name FROM submissions s JOIN submissions n ON n.id = s.superseded_by"
-            " WHERE n.sha256 = ? ORDER BY s.id", (it.sha256,)).fetchall()
-        it.replaced = [r[0] for r in rows]
+            "SELECT s.original_name, s.received_at FROM submissions s JOIN submissions n ON n.id = s.superseded_by"
+            " WHERE n.sha256 = ? ORDER BY s.received_at DESC, s.report_date DESC, s.mtime DESC, s.id DESC",
+            (it.sha256,)).fetchall()
+        same_run = [name for name, rec in rows if rec == received_at]
+        earlier = [name for name, rec in rows if rec < received_at][:1]
+        it.replaced = earlier + same_run
