@@ -125,6 +125,8 @@ def pid_alive(host: str, pid: int) -> bool:
         return True  # another machine on a shared folder: never touch its work
     if pid == os.getpid():
         return True
+    if os.name == "nt":  # os.kill(pid, 0) would send CTRL_C_EVENT there
+        return _windows_pid_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -134,6 +136,22 @@ def pid_alive(host: str, pid: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def _windows_pid_alive(pid: int) -> bool:
+    try:
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x00100000, False, pid)  # SYNCHRONIZE
+        if not handle:
+            return False
+        try:
+            return kernel32.WaitForSingleObject(handle, 0) == 0x102  # WAIT_TIMEOUT: still running
+        finally:
+            kernel32.CloseHandle(handle)
+    except Exception:  # noqa: BLE001 - when unsure, never touch another process's work
+        return True
 
 
 STALE_SECONDS = 24 * 3600  # no collect runs this long: an older "live" owner is a reused pid
