@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -70,6 +71,8 @@ def collect_cmd(
         _fail(str(exc))
     except OSError as exc:
         _fail(f"无法使用报送库 {archive}：{exc.strerror or exc}")
+    except sqlite3.Error as exc:
+        _fail(_db_problem(archive, exc), 1)
     _print_collect(rep)
     if rep.failed:
         raise typer.Exit(1)
@@ -113,6 +116,12 @@ def _print_collect(rep: CollectReport) -> None:
     con.print(rep.summary_zh(), markup=False)
 
 
+def _db_problem(archive: Path, exc: sqlite3.Error) -> str:
+    if "locked" in str(exc) or "busy" in str(exc):
+        return f"报送库 {archive} 正被其他程序长时间占用，请稍后再试。"
+    return f"报送库 {archive} 的登记库出错（{exc}），可先运行 verify 核验。"
+
+
 def _esc(s: str) -> str:
     from rich.markup import escape
 
@@ -140,6 +149,8 @@ def status_cmd(
         rep = status(archive, roster=roster, year=year)
     except (LedgerError, RosterError) as exc:
         _fail(str(exc))
+    except sqlite3.Error as exc:
+        _fail(_db_problem(archive, exc), 1)
     _print_status(rep)
     if output is not None:
         from selfeval_xl.ledger.status_xlsx import write_status_xlsx
@@ -218,6 +229,8 @@ def verify_cmd(
         rep = verify(archive, repair=repair)
     except LedgerError as exc:
         _fail(str(exc))
+    except sqlite3.Error as exc:
+        _fail(_db_problem(archive, exc), 1)
     con = _console()
     for line in rep.repaired:
         con.print(f"[yellow]修复：[/yellow]{_esc(line)}")
