@@ -119,3 +119,22 @@ def test_whole_workbook_with_prefixed_sheets(tmp_path: Path) -> None:
     snap = checked_read(rezip(clean, tmp_path / "prefixed.xlsx", prefix))
     assert codes_of(snap) == []
     assert snap.raw == base.raw
+
+
+def test_small_parts_fast_path_equals_expat(tmp_path: Path) -> None:
+    import openpyxl
+
+    clean = filled(tmp_path / "clean.xlsx")
+    wb = openpyxl.load_workbook(clean)
+    wb.save(tmp_path / "op.xlsx")
+    for path in (clean, tmp_path / "op.xlsx"):
+        with zipfile.ZipFile(path) as z:
+            for name, fast, slow in (("xl/workbook.xml", fastxml.workbook, ooxml.parse_workbook),
+                                     ("docProps/custom.xml", fastxml.custom, ooxml.parse_custom),
+                                     ("docProps/app.xml", fastxml.app, ooxml.parse_app),
+                                     ("_rels/.rels", fastxml.rels, ooxml.parse_rels),
+                                     ("xl/_rels/workbook.xml.rels", fastxml.rels, ooxml.parse_rels)):
+                data = z.read(name)
+                got = fast(data)
+                assert got is not None and got is not False, (path.name, name)
+                assert got == slow(data, name), (path.name, name)

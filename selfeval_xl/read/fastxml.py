@@ -122,3 +122,88 @@ def shared_strings(data: bytes) -> list[str] | None:
     if len(found) != total:
         return None
     return [ooxml_unescape(_text(x)) if "&" in x or "\r" in x or "_x" in x else x for x in found]
+
+
+# ---- the small parts: relationships, workbook, custom and app properties -------------------------
+
+_ATTR = re.compile(r"""([A-Za-z_][-\w:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REL = re.compile(r"<Relationship\s([^>]*?)/?>")
+_SHEET = re.compile(r"<sheet\s([^>]*?)/?>")
+_DEFINED = re.compile(r"<definedName\s([^>]*)>([^<]*)</definedName>")
+_DATE1904 = re.compile(r"""<workbookPr\b[^>]*\bdate1904\s*=\s*["'](1|true)["']""")
+_PROPERTY = re.compile(r"<property\s([^>]*)>\s*<vt:[A-Za-z0-9]+>([^<]*)</vt:[A-Za-z0-9]+>\s*</property>")
+_APP = re.compile(r"<Application>([^<]*)</Application>")
+_APPVER = re.compile(r"<AppVersion>([^<]*)</AppVersion>")
+
+
+def _attrs(s: str) -> dict[str, str]:
+    return {k: _text(a or b) for k, a, b in _ATTR.findall(s)}
+
+
+def _decode(data: bytes, root: bytes) -> str | None:
+    if not plain(data, root):
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def rels(data: bytes) -> dict[str, tuple[str, str]] | None:
+    s = _decode(data, b"Relationships")
+    if s is None:
+        return None
+    found = _REL.findall(s)
+    if len(found) != s.count("<Relationship "):
+        return None
+    out = {}
+    for raw in found:
+        a = _attrs(raw)
+        out[a.get("Id", "")] = (a.get("Type", ""), a.get("Target", ""))
+    return out
+
+
+def workbook(data: bytes) -> tuple[list[tuple[str, str, str]], dict[str, str], bool] | None:
+    s = _decode(data, b"workbook")
+    if s is None:
+        return None
+    sheets_raw = _SHEET.findall(s)
+    names_raw = _DEFINED.findall(s)
+    if len(sheets_raw) != s.count("<sheet ") or len(names_raw) != s.count("<definedName "):
+        return None
+    sheets = []
+    for raw in sheets_raw:
+        a = _attrs(raw)
+        rid = next((v for k, v in a.items() if k.rpartition(":")[2] == "id"), "")
+        sheets.append((a.get("name", ""), rid, a.get("state", "visible")))
+    names = {}
+    for raw, text in names_raw:
+        a = _attrs(raw)
+        if "localSheetId" not in a:
+            names[a.get("name", "")] = _text(text)
+    return sheets, names, _DATE1904.search(s) is not None
+
+
+def custom(data: bytes) -> dict[str, str] | None:
+    s = _decode(data, b"Properties")
+    if s is None:
+        return None
+    found = _PROPERTY.findall(s)
+    if len(found) != s.count("<property "):
+        return None
+    return {_attrs(raw).get("name", ""): _text(v).strip() for raw, v in found}
+
+
+def app(data: bytes) -> str | None | bool:
+    """The application string; False when the part needs the general parser."""
+    s = _decode(data, b"Properties")
+    if s is None:
+        return False
+    m = _APP.search(s)
+    if m is None:
+        return None
+    ver = _APPVER.search(s)
+    name = _text(m.group(1)).strip()
+    if not name:
+        return None
+    return f"{name} {_text(ver.group(1)).strip()}" if ver and ver.group(1).strip() else name

@@ -334,26 +334,39 @@ def read_sst(data: bytes, part: str) -> list[str]:
     return got if got is not None else parse_sst(data, part)
 
 
+def _rels(data: bytes, part: str) -> dict[str, tuple[str, str]]:
+    got = fastxml.rels(data)
+    return got if got is not None else parse_rels(data, part)
+
+
 def read_xlsx(parts: Parts, fmt: str) -> Book:
     """Every part the checks need, each inflated and parsed once; sheets in workbook order."""
-    root = parse_rels(parts.read("_rels/.rels"), "_rels/.rels") if parts.has("_rels/.rels") else {}
+    root = _rels(parts.read("_rels/.rels"), "_rels/.rels") if parts.has("_rels/.rels") else {}
     wb_part = next((resolve("", tgt) for typ, tgt in root.values() if typ.endswith(REL_OFFICE)), "xl/workbook.xml")
     if not parts.has(wb_part):
         raise Refused("corrupt-file", f"缺少工作簿部件 {wb_part}")
-    sheets, names, date1904 = parse_workbook(parts.read(wb_part), wb_part)
+    wb_data = parts.read(wb_part)
+    got = fastxml.workbook(wb_data)
+    sheets, names, date1904 = got if got is not None else parse_workbook(wb_data, wb_part)
+    if len(sheets) > limits.MAX_SHEETS:
+        raise Refused("too-large", f"工作表 {len(sheets)} 个，超过上限 {limits.MAX_SHEETS}")
     wb_rels_part = rels_path(wb_part)
-    rels = parse_rels(parts.read(wb_rels_part), wb_rels_part) if parts.has(wb_rels_part) else {}
+    rels = _rels(parts.read(wb_rels_part), wb_rels_part) if parts.has(wb_rels_part) else {}
 
     book = Book(format=fmt, names=names, date1904=date1904)
     for typ, tgt in root.values():
         if typ.endswith(REL_CUSTOM):
             custom = resolve("", tgt)
             if parts.has(custom):
-                book.props = parse_custom(parts.read(custom), custom)
+                data = parts.read(custom)
+                props = fastxml.custom(data)
+                book.props = props if props is not None else parse_custom(data, custom)
         elif typ.endswith(REL_APP):
             app = resolve("", tgt)
             if parts.has(app):
-                book.application = parse_app(parts.read(app), app)
+                data = parts.read(app)
+                got_app = fastxml.app(data)
+                book.application = parse_app(data, app) if got_app is False else got_app  # type: ignore[assignment]
 
     sst: list[str] = []
     for typ, tgt in rels.values():
