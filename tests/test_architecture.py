@@ -9,6 +9,7 @@ Imports inside functions count too: a lazy import is still a dependency.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def _in(*areas: str) -> list[Module]:
     return [m for m in MODULES if m.area in areas]
 
 
-def _violations(mods: list[Module], bad) -> list[str]:
+def _violations(mods: list[Module], bad: Callable[[Module], set[str]]) -> list[str]:
     return [f"{m.name}: {sorted(b)}" for m in mods if (b := bad(m))]
 
 
