@@ -100,3 +100,10 @@ def test_own_outputs_inside_the_inbox_are_not_checked(inbox: Path) -> None:
 def test_problems_only(inbox: Path) -> None:
     r = _run(str(inbox), "--problems-only")
     assert "bad.xlsx" in r.output and "ok.xlsx" not in r.output
+
+
+def test_output_paths_that_cannot_be_files_are_usage_errors(inbox: Path, tmp_path: Path) -> None:
+    assert _run(str(inbox), "--json", str(tmp_path)).exit_code == 2
+    assert _run(str(inbox), "--report", str(tmp_path / "d.xlsx"), "--json", str(inbox)).exit_code == 2
+    (tmp_path / "file").write_text("x")
+    assert _run(str(inbox), "--annotate", str(tmp_path / "file")).exit_code == 2

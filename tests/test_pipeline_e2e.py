@@ -149,3 +149,17 @@ def test_json_report_carries_batch_findings_and_every_value(template, tmp_path: 
     assert first["values"]["narrative.overview"] == "概况" * 300
     assert any(f["code"] == "duplicate-submission" for f in first["findings"])
     assert doc["counts"]["warn"] == 2
+
+
+def test_rerun_with_annotate_dir_inside_the_inbox(template, tmp_path: Path) -> None:
+    box = tmp_path / "收到"
+    _make(template, box / "f.xlsx", **{"expenditure.project": D("31")})
+    args = ["check", str(box), "--annotate", str(box / "退回")]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 1 and (box / "退回" / "f.xlsx").is_file(), first.output
+    second = runner.invoke(app, args, env={"COLUMNS": "250"})
+    assert second.exit_code == 1, second.output
+    assert "共 1 份" in second.output  # the earlier copy is not checked again
+    (box / "退回" / "other.xlsx").write_bytes((box / "f.xlsx").read_bytes())  # a real submission there
+    third = runner.invoke(app, args)
+    assert third.exit_code == 2 and "不能是报表所在的文件夹" in third.output

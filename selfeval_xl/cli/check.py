@@ -66,6 +66,7 @@ def check(
         print_report,
         write_excel_report,
     )
+    from selfeval_xl.report.annotate import is_annotated_copy
     from selfeval_xl.report.json_report import JsonSpool
 
     out = Console(highlight=False)
@@ -78,12 +79,18 @@ def check(
         _fail_usage(err, problems)
     # Never check our own outputs (a report written into the inbox on a previous run).
     own = {_key(p) for p in (json_out, report) if p is not None}
+    for target in (json_out, report):
+        if target is not None and target.is_dir():
+            _fail_usage(err, [f"输出文件名是一个文件夹：{target}"])
     if annotate_dir is not None:
+        if annotate_dir.exists() and not annotate_dir.is_dir():
+            _fail_usage(err, [f"--annotate 应为文件夹：{annotate_dir}"])
         adir = _key(annotate_dir)
+        # copies from an earlier run in DIR (or below it) are outputs, not submissions
+        files = [f for f in files if not (_key(f).startswith(adir + os.sep) and is_annotated_copy(f))]
         clash = sorted({str(f.parent) for f in files if _key(f.parent) == adir})
         if clash:
             _fail_usage(err, [f"--annotate 的文件夹不能是报表所在的文件夹：{clash[0]}"])
-        files = [f for f in files if not _key(f).startswith(adir + os.sep)]  # earlier copies
     files = [f for f in files if _key(f) not in own]
     if not files:
         _fail_usage(err, ["没有找到要审核的工作簿"])

@@ -107,14 +107,14 @@ def _target(out: Path, name: str, used: set[str], sources: set[str]) -> Path:
     stem, _, suffix = base.rpartition(".")
     candidate, n = base, 1
     while (candidate.lower() in used or _key(out / candidate) in sources
-           or ((out / candidate).exists() and not _is_annotated_copy(out / candidate))):
+           or ((out / candidate).exists() and not is_annotated_copy(out / candidate))):
         n += 1
         candidate = f"{stem}（{n}）.{suffix}"
     used.add(candidate.lower())
     return out / candidate
 
 
-def _is_annotated_copy(path: Path) -> bool:
+def is_annotated_copy(path: Path) -> bool:
     """A copy from an earlier run (replaced on a re-run), not someone's workbook (kept)."""
     import zipfile
 
