@@ -201,3 +201,17 @@ def test_unreadable_file_permissions(tmp_path: Path, clean: Path) -> None:
     p.write_bytes(clean.read_bytes())
     p.chmod(0)
     assert read_file(p).readable is False
+
+
+@pytest.mark.parametrize("prefixed", [False, True])
+def test_cell_limit_stops_during_the_parse(tmp_path: Path, clean: Path, monkeypatch: pytest.MonkeyPatch,
+                                           prefixed: bool) -> None:
+    """A dense sheet is refused while parsing (fast and general parser), before it fills memory."""
+    monkeypatch.setattr(limits, "MAX_CELLS", 1000)
+    p = "x:" if prefixed else ""
+    ns = "xmlns:x" if prefixed else "xmlns"
+    rows = "".join(f'<{p}row r="{i}"><{p}c r="A{i}"><{p}v>{i}</{p}v></{p}c></{p}row>' for i in range(1, 3000))
+    sheet = (f'<?xml version="1.0"?><{p}worksheet {ns}="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f"<{p}sheetData>{rows}</{p}sheetData></{p}worksheet>").encode()
+    path = rezip(clean, tmp_path / "dense.xlsx", lambda n, d: sheet if n == "xl/worksheets/sheet1.xml" else d)
+    _only(checked_read(path), "too-large")

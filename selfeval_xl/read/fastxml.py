@@ -20,6 +20,7 @@ import html
 import pyexpat
 import re
 
+from selfeval_xl.read import limits
 from selfeval_xl.read.book import Formula
 from selfeval_xl.read.errors import Refused
 from selfeval_xl.read.xmlsafe import _entity_decl, _external
@@ -86,8 +87,11 @@ def sheet(data: bytes) -> tuple[dict[str, tuple[str | None, str]], dict[str, For
         return None
     if "<![CDATA[" in s or "<!--" in s:
         return None
+    closed = s.count("</c>")
+    if closed > limits.MAX_CELLS:  # before building anything: memory stays bounded
+        raise Refused("too-large", f"非空单元格超过 {limits.MAX_CELLS} 个")
     found = _CELL.findall(s)
-    if s.count("</c>") != len(found):
+    if closed != len(found):
         return None
     # (type, text); type "" = number, as None: the converter treats both the same
     cells: dict[str, tuple[str | None, str]] = {m[0]: (m[1], m[5]) for m in found}
@@ -117,8 +121,10 @@ def shared_strings(data: bytes) -> list[str] | None:
         return None
     if "<![CDATA[" in s or "<!--" in s:
         return None
-    found = _SI.findall(s)
     total = s.count("<si>") + s.count("<si ")
+    if total > limits.MAX_STRING_COUNT:
+        raise Refused("too-large", f"共享字符串超过 {limits.MAX_STRING_COUNT} 条")
+    found = _SI.findall(s)
     if len(found) != total:
         return None
     return [ooxml_unescape(_text(x)) if "&" in x or "\r" in x or "_x" in x else x for x in found]

@@ -154,10 +154,14 @@ def parse_sheet(data: bytes, part: str) -> tuple[dict[str, tuple[str | None, str
             cells[r] = (t, "".join(buf or ()))
             buf = None
             p.EndElementHandler = None
+            if len(cells) > limits.MAX_CELLS:
+                raise Refused("too-large", f"非空单元格超过 {limits.MAX_CELLS} 个")
         elif name == F:
             formulas[r] = ("".join(buf or ()) or None, fattr[0], fattr[1])
             buf = None
             p.EndElementHandler = None
+            if len(formulas) > limits.MAX_CELLS:
+                raise Refused("too-large", f"公式单元格超过 {limits.MAX_CELLS} 个")
         elif name == T:
             buf = None
         elif name == IS:

@@ -72,7 +72,7 @@ def _read(path: Path, snap: Snapshot) -> None:
     book = _book(data, path)
     snap.format = book.format
     snap.application = book.application
-    if book.format in ("xls", "ods"):
+    if book.format in ("xls", "ods", "xlsb"):
         snap.findings.append(codes.make("legacy-format", format="." + book.format))
     template, units, stamp = identify(book)
     snap.stamp = stamp
@@ -107,6 +107,8 @@ def _book(data: bytes, path: Path) -> Book:
                 n.lower().endswith("workbook.xml") for n in names):
             fmt = "xlsm" if parts.has("xl/vbaProject.bin") or path.suffix.lower() == ".xlsm" else "xlsx"
             return read_xlsx(parts, fmt)
+        if parts.has("xl/workbook.bin"):  # Excel binary workbook: values through calamine
+            return calamine_book(data, "xlsb")
         for prefix, what in _OTHER_OOXML.items():
             if any(n.startswith(prefix) for n in names):
                 raise Refused("not-a-workbook", what)
