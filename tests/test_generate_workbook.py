@@ -182,6 +182,9 @@ def test_print_setup_follows_layout(t, blank) -> None:
         captions = sorted(st.cell.row for st in layout.statics if st.cell.sheet == s.name and st.style == "caption")
         if s.repeat_rows and len(captions) <= 1:
             assert ws.print_title_rows == f"${s.repeat_rows[0] + 1}:${s.repeat_rows[1] + 1}", s.name
+        elif len(captions) > 1:  # several tables: the longest one's header repeats
+            longest = max((a for a in layout.tables.values() if a.sheet == s.name), key=lambda a: a.rows)
+            assert ws.print_title_rows == f"${longest.first_row}:${longest.first_row}", s.name
         breaks = {b.id for b in ws.row_breaks.brk}
         assert {r for r in captions[1:]} <= breaks, s.name  # each further table starts a page
     with zipfile.ZipFile(blank) as zf:

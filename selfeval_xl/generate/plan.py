@@ -68,11 +68,11 @@ def _make_plan(layout: Layout) -> Plan:
         captions = sorted(st.cell.row for st in statics if st.style == "caption")
         sections = {st.cell.row for st in statics if st.style == "section"}
         landscape = s.landscape or max(s.widths, default=0) > WIDE_COLUMN
-        single = len(captions) <= 1  # several tables on one sheet: one repeated/frozen header would be wrong
+        single = len(captions) <= 1
         sheets[s.name] = SheetPlan(
             extra_cols=tuple(sorted(c for c in used_cols[s.name] if c >= len(s.widths))),
             landscape=landscape,
-            repeat_rows=s.repeat_rows if single else None,
+            repeat_rows=s.repeat_rows if single else _longest_header(layout, s),
             breaks=tuple(_page_breaks(s, captions, sections, landscape)),
             freeze=(s.repeat_rows[1] + 1, 1 if s.name in unit_sheets else 0) if s.repeat_rows and single else None,
         )
@@ -94,6 +94,16 @@ def _make_plan(layout: Layout) -> Plan:
         cells.sort(key=lambda c: (c.row, c.col))
         check_ranges.append((sheet, cells[0], " ".join(_ranges(cells))))
     return Plan(sheets, validations, check_ranges)
+
+
+def _longest_header(layout: Layout, s: SheetLayout) -> tuple[int, int] | None:
+    """Several tables on one sheet, each starting a page: repeat the header of the longest.
+    (Excel and LibreOffice print title rows only from the page where they first appear.)"""
+    areas = [a for a in layout.tables.values() if a.sheet == s.name]
+    if not areas:
+        return None
+    longest = max(areas, key=lambda a: a.rows)
+    return (longest.first_row - 1, longest.first_row - 1)
 
 
 def validation_options(fld: Field, cells: list[Cell], unit: str) -> dict[str, Any] | None:
