@@ -215,3 +215,46 @@ def test_cell_limit_stops_during_the_parse(tmp_path: Path, clean: Path, monkeypa
              f"<{p}sheetData>{rows}</{p}sheetData></{p}worksheet>").encode()
     path = rezip(clean, tmp_path / "dense.xlsx", lambda n, d: sheet if n == "xl/worksheets/sheet1.xml" else d)
     _only(checked_read(path), "too-large")
+
+
+def _rec(typ: int, body: bytes) -> bytes:
+    import struct
+
+    return struct.pack("<HH", typ, len(body)) + body
+
+
+def test_biff_scan_finds_filepass_protection_and_formulas() -> None:
+    import struct
+
+    from selfeval_xl.read.cfb import scan_biff
+
+    bof = _rec(0x0809, b"\x00\x06\x05\x00" + b"\x00" * 12)
+    name = "收入".encode("utf-16-le")
+    globals_len = len(bof) + len(_rec(0x0085, b"\x00" * 8 + name)) + len(_rec(0x000A, b""))
+    boundsheet = _rec(0x0085, struct.pack("<IBBBB", globals_len, 0, 0, 2, 1) + name)
+    stream = bof + boundsheet + _rec(0x000A, b"")
+    stream += bof + _rec(0x0012, b"\x01\x00") + _rec(0x0006, struct.pack("<HH", 4, 7) + b"\x00" * 16) + _rec(0x000A, b"")
+    encrypted, sheets = scan_biff(stream)
+    assert encrypted is False
+    assert [(s.name, s.protected, s.formulas) for s in sheets] == [("收入", True, {"H5"})]
+    assert scan_biff(bof + _rec(0x002F, b"\x01\x00" + b"\x00" * 52))[0] is True
+
+
+def test_ole2_without_workbook_is_not_a_workbook(tmp_path: Path) -> None:
+    msoffcrypto = pytest.importorskip("msoffcrypto")
+    del msoffcrypto
+    from selfeval_xl.read.cfb import Cfb
+
+    # an encrypted package is a valid OLE2 file: its directory must parse
+    clean = filled(tmp_path / "c.xlsx")
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    with clean.open("rb") as fh:
+        OOXMLFile(fh).encrypt("x", out)
+    names = Cfb(out.getvalue()).names()
+    assert {"EncryptionInfo", "EncryptedPackage"} <= names
+    truncated = tmp_path / "t.xls"
+    truncated.write_bytes(out.getvalue()[:700])
+    snap = checked_read(truncated)
+    assert snap.readable is False and codes_of(snap)[0] in ("corrupt-file", "encrypted")

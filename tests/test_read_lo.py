@@ -83,3 +83,12 @@ def test_doctored_resave_is_caught(doctored: dict[str, Path], fmt: str) -> None:
     assert ("legacy-format", None, None) in got
     assert ("protection-removed", "收入", None) in got
     assert len([f for f in snap.findings if f.code == "protection-removed"]) == 1
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_truncated_legacy_file_is_corrupt(resaved: dict[str, Path], tmp_path: Path, fmt: str) -> None:
+    data = resaved[fmt].read_bytes()
+    p = tmp_path / f"cut.{fmt}"
+    p.write_bytes(data[: len(data) // 2])
+    snap = checked_read(p)
+    assert codes_of(snap) == ["corrupt-file"] and snap.readable is False
