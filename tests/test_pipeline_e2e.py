@@ -163,3 +163,19 @@ def test_rerun_with_annotate_dir_inside_the_inbox(template, tmp_path: Path) -> N
     (box / "退回" / "other.xlsx").write_bytes((box / "f.xlsx").read_bytes())  # a real submission there
     third = runner.invoke(app, args)
     assert third.exit_code == 2 and "不能是报表所在的文件夹" in third.output
+
+
+@pytest.mark.libreoffice
+def test_legacy_resaves_are_checked_but_get_no_annotated_copy(template, tmp_path: Path) -> None:
+    import lo
+
+    src = _make(template, tmp_path / "src" / "f.xlsx", **{"expenditure.project": D("31")})
+    box = tmp_path / "收到"
+    box.mkdir()
+    for fmt in ("xls", "ods"):
+        lo.convert(src, fmt, box)
+    r = runner.invoke(app, ["check", str(box), "--annotate", str(tmp_path / "退回")], env={"COLUMNS": "250"})
+    assert r.exit_code == 1, r.output
+    assert r.output.count("支出!B6") == 2 and "f.xls：.xls 格式无法生成标注副本" in r.output
+    assert "f.ods：.ods 格式无法生成标注副本" in r.output
+    assert not (tmp_path / "退回").exists() or not list((tmp_path / "退回").iterdir())
