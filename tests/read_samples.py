@@ -21,9 +21,17 @@ FILE_LEVEL = ("empty-file", "not-a-workbook", "corrupt-file", "encrypted", "too-
 INTEGRITY = ("missing-sheet", "tampered-cell", "formula-overwritten", "protection-removed")
 
 
-def filled(path: Path, units: int = 1) -> Path:
-    """The seed report's values in a freshly generated workbook."""
-    values = dict(SEED)
+TRICKY = {
+    "narrative.overview": "第一段：部门概况 & <说明>。\n第二段：\"引号\" 与 '单引号'\n\n  第四段前有空格  ",
+    "narrative.problems": "a_x000D_b  两个空格\t制表符",
+    "dept.code": "006017",
+    "indicators[2].target": "≥95%",
+}
+
+
+def filled(path: Path, units: int = 1, extra: dict[str, object] | None = None) -> Path:
+    """The seed report's values (plus `extra`) in a freshly generated workbook."""
+    values = dict(SEED) | dict(extra or {})
     if units > 1:
         for u in range(1, units + 1):
             values[f"units.name.u{u}"] = f"下属单位{u}"

@@ -13,7 +13,7 @@ from pathlib import Path
 import lo
 import openpyxl
 import pytest
-from read_samples import checked_read, codes_of, filled
+from read_samples import TRICKY, checked_read, codes_of, filled
 
 from selfeval_xl.layout import build_layout
 from selfeval_xl.spec import default_template
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.libreoffice
 @pytest.fixture(scope="module")
 def resaved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("lo")
-    src = filled(d / "src" / "filled.xlsx", units=2)
+    src = filled(d / "src" / "filled.xlsx", units=2, extra=TRICKY)
     out = {"orig": src}
     for fmt in ("xlsx", "xls", "ods"):
         out[fmt] = lo.convert(src, fmt, d / fmt)
@@ -51,6 +51,7 @@ def doctored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_all_resaves_read_the_same_values(resaved: dict[str, Path]) -> None:
     base = checked_read(resaved["orig"])
     assert base.units == 2 and base.raw["units.name.u1"] == "下属单位1"
+    assert all(base.raw[k] == v for k, v in TRICKY.items())  # newlines, tabs, spaces, & < > quotes
     for fmt in ("xlsx", "xls", "ods"):
         snap = checked_read(resaved[fmt])
         assert snap.format == fmt

@@ -89,22 +89,50 @@ def _ref_sub(m: re.Match[str]) -> str:
     return f"'{sheet}'!{body}" if sheet else body
 
 
-def ods_details(parts: Parts) -> tuple[dict[str, dict[str, Formula]], dict[str, bool], dict[str, str]]:
-    """(sheet → A1 → formula, sheet → protected, global named ranges) from content.xml."""
+def ods_details(parts: Parts) -> tuple[dict[str, dict[str, Formula]], dict[str, bool], dict[str, str],
+                                        dict[str, dict[str, str]]]:
+    """(sheet → A1 → formula, sheet → protected, global named ranges, sheet → A1 → string) from
+    content.xml. Strings are rebuilt as the .xlsx holds them (calamine drops <text:tab/>):
+    paragraphs joined by newlines, <text:s text:c="n"/> as n spaces, tabs and line breaks kept,
+    cell annotations left out."""
     data = parts.read("content.xml")
     p = parser()
     formulas: dict[str, dict[str, Formula]] = {}
+    strings: dict[str, dict[str, str]] = {}
     protected: dict[str, bool] = {}
     names: dict[str, str] = {}
-    state: dict[str, Any] = {"sheet": None, "row": 0, "col": 0, "rowrep": 1}
+    state: dict[str, Any] = {"sheet": None, "strings": None, "row": 0, "col": 0, "rowrep": 1,
+                             "text": None, "paras": 0, "anno": 0, "cell": None}
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        if name == "table:table-cell" or name == "table:covered-table-cell":
-            rep = int(attrs.get("table:number-columns-repeated", "1") or 1)
+        text = state["text"]
+        if text is not None and not state["anno"]:
+            if name == "text:p":
+                if state["paras"]:
+                    text.append("\n")
+                state["paras"] += 1
+            elif name == "text:s":
+                text.append(" " * min(int(attrs.get("text:c", "1") or 1), 10000))
+            elif name == "text:tab":
+                text.append("\t")
+            elif name == "text:line-break":
+                text.append("\n")
+            elif name == "office:annotation":
+                state["anno"] += 1
+            return
+        if name == "office:annotation":
+            state["anno"] += 1
+        elif name == "table:table-cell" or name == "table:covered-table-cell":
+            rep = min(int(attrs.get("table:number-columns-repeated", "1") or 1), 16384)
+            a1 = f"{col_letter(state['col'])}{state['row']}"
             f = attrs.get("table:formula")
             if f is not None and state["sheet"] is not None:
-                state["sheet"][f"{col_letter(state['col'])}{state['row']}"] = (ods_formula(f), None, None)
-            state["col"] += min(rep, 16384)
+                state["sheet"][a1] = (ods_formula(f), None, None)
+            if attrs.get("office:value-type", "string") == "string" and state["sheet"] is not None \
+                    and name == "table:table-cell":
+                state["text"], state["paras"] = [], 0
+                state["cell"] = (state["col"], min(rep, 64))
+            state["col"] += rep
         elif name == "table:table-row":
             state["row"] += 1
             state["col"] = 0
@@ -112,6 +140,7 @@ def ods_details(parts: Parts) -> tuple[dict[str, dict[str, Formula]], dict[str, 
         elif name == "table:table":
             tname = attrs.get("table:name", "")
             state["sheet"] = formulas.setdefault(tname, {})
+            state["strings"] = strings.setdefault(tname, {})
             protected[tname] = attrs.get("table:protected", "false") == "true"
             state["row"] = 0
             state["rowrep"] = 1
@@ -119,15 +148,29 @@ def ods_details(parts: Parts) -> tuple[dict[str, dict[str, Formula]], dict[str, 
             names[attrs.get("table:name", "")] = ods_formula(f"[{attrs.get('table:cell-range-address', '')}]")
 
     def end(name: str) -> None:
-        if name == "table:table-row":
+        if name == "office:annotation":
+            state["anno"] -= 1
+        elif name == "table:table-cell" and state["text"] is not None:
+            if state["paras"]:
+                col, rep = state["cell"]
+                value = "".join(state["text"])
+                for c in range(col, col + rep):
+                    state["strings"][f"{col_letter(c)}{state['row']}"] = value
+            state["text"] = None
+        elif name == "table:table-row":
             state["row"] += min(state["rowrep"], 1048576) - 1
         elif name == "table:table":
             state["sheet"] = None
 
+    def chars(d: str) -> None:
+        if state["text"] is not None and not state["anno"] and state["paras"]:
+            state["text"].append(d)
+
     p.StartElementHandler = start
     p.EndElementHandler = end
+    p.CharacterDataHandler = chars
     _parse(p, data, "content.xml")
-    return formulas, protected, names
+    return formulas, protected, names, strings
 
 
 def is_ods(parts: Parts) -> bool:
@@ -137,11 +180,14 @@ def is_ods(parts: Parts) -> bool:
 
 def read_ods(data: bytes, parts: Parts) -> Book:
     """content.xml through our guarded expat first (calamine's XML parser has no entity guard)."""
-    formulas, protected, names = ods_details(parts)
+    formulas, protected, names, strings = ods_details(parts)
     book = calamine_book(data, "ods")
     for name, sd in book.sheets.items():
         sd.formulas = formulas.get(name, {})
         sd.protected = protected.get(name)
+        for a1, text in strings.get(name, {}).items():
+            if isinstance(sd.cells.get(a1), str):  # calamine's reading of the same string cell
+                sd.cells[a1] = text
     book.names = names
     meta = parts.read_opt("meta.xml")
     if meta:
