@@ -79,9 +79,9 @@ def test_totals_are_sumifs_with_exact_decimal_cached_values(built, sheet: str, c
     assert re.fullmatch(r"-?\d+(\.\d+)?", cached)  # plain decimal text, no exponent
     # the criteria column is 计入汇总 and says 是 exactly on the counted rows
     crit = header_map(ws)["计入汇总"]
-    files_col = header_map(ws)["文件"]
-    flagged = {ws.cell(r, files_col).value for r in range(4, total_row) if ws.cell(r, crit).value == "是"}
-    assert flagged == {Path(f).name for f in COUNTED_FILES}  # the sheet shows file names
+    code_col = header_map(ws)["预算编码"]
+    flagged = sorted(ws.cell(r, code_col).value for r in range(4, total_row) if ws.cell(r, crit).value == "是")
+    assert flagged == sorted(s.values["dept.code"] for s in subs if s.file in COUNTED_FILES)
 
 
 def test_note_row_says_how_many_were_left_out(built) -> None:

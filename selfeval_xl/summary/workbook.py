@@ -25,7 +25,10 @@ from selfeval_xl.summary.styles import Styles, text_width, value_width
 
 SHEETS = {"overview": "总览", "income": "收入", "expenditure": "支出和结余", "three_public": "三公经费",
           "assets": "固定资产", "indicators": "绩效指标", "findings": "审核问题"}
-NOT_SHOWN = {"indicators": ("年度", "文件"), "findings": ("年度",)}  # long sheets: the DataFrame keeps them, the sheet needn't
+# Columns the DataFrames keep but the sheets leave out (总览 shows 年度 and 文件 once per submission;
+# fewer repeated cells keep the workbook cheap next to reading the files).
+NOT_SHOWN = {"income": ("年度", "文件"), "expenditure": ("年度", "文件"), "three_public": ("年度", "文件"),
+             "assets": ("年度", "文件"), "indicators": ("年度", "文件", "行号"), "findings": ("年度",)}
 TOTALS = ("overview", "income", "expenditure", "three_public", "assets")
 CENTERED = {"状态", "评价等次", "严重程度", "年度"}
 LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
