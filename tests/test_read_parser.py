@@ -71,6 +71,7 @@ def test_shared_strings_rich_text_and_phonetic_runs() -> None:
     xml = (f'<sst {NS}><si><t>a_x000D_b</t></si><si><t>plain &amp; simple</t></si><si><r><rPr><b/></rPr><t>富</t></r><r><t>文本</t></r>'
            '<rPh sb="0" eb="1"><t>フ</t></rPh></si><si><t/></si></sst>').encode()
     assert ooxml.read_sst(xml, "sst") == ["a\rb", "plain & simple", "富文本", ""]
+    assert fastxml.shared_strings(xml) == ooxml.parse_sst(xml, "sst")
     assert fastxml.shared_strings(f'<sst {NS}><si><t>a_x000D_b</t></si></sst>'.encode()) == ["a\rb"]
 
 

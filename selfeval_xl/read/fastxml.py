@@ -31,6 +31,9 @@ _ESCAPED_VALUE = re.compile(r"<v>[^<&\r]*[&\r]")
 _FATTR = re.compile(r'([a-zA-Z0-9]+)="([^"]*)"')
 _PROT = re.compile(r'<sheetProtection\b[^>]*?\ssheet="(1|true)"')
 _SI = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>')
+_SI_ANY = re.compile(r"<si>(.*?)</si>|<si/>", re.S)
+_T = re.compile(r"<t(?:\s[^>]*)?>([^<]*)</t>")
+_RPH = re.compile(r"<rPh\b.*?</rPh>", re.S)
 
 
 VALIDATE = False
@@ -121,12 +124,20 @@ def shared_strings(data: bytes) -> list[str] | None:
         return None
     if "<![CDATA[" in s or "<!--" in s:
         return None
-    total = s.count("<si>") + s.count("<si ")
+    total = s.count("<si>") + s.count("<si ") + s.count("<si/>")
     if total > limits.MAX_STRING_COUNT:
         raise Refused("too-large", f"共享字符串超过 {limits.MAX_STRING_COUNT} 条")
     found = _SI.findall(s)
     if len(found) != total:
-        return None
+        # rich-text runs (LibreOffice writes them): every <si> on its own, phonetic runs left out
+        items = _SI_ANY.findall(s)
+        if len(items) != total:
+            return None
+        found = []
+        for body in items:
+            if "<rPh" in body:
+                body = _RPH.sub("", body)
+            found.append("".join(_T.findall(body)))
     return [ooxml_unescape(_text(x)) if "&" in x or "\r" in x or "_x" in x else x for x in found]
 
 
