@@ -117,3 +117,14 @@ def test_year_filter_on_files(inbox: Path, tmp_path: Path) -> None:
     assert r.exit_code == 1 and "没有 2020 年度" in r.output and not out.exists()
     r = run(str(inbox), "--year", "2021", "-o", str(out), "-q")
     assert r.exit_code == 0 and len(overview_files(out)) == 5  # the unreadable file (no year) stays listed
+
+
+def test_locked_output_is_reported_not_raised(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import selfeval_xl.summary.workbook as wbmod
+
+    def locked(path, c):  # noqa: ANN001, ANN202
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(wbmod, "write_summary", locked)
+    r = run(str(inbox), "-o", str(tmp_path / "s.xlsx"), "-q")
+    assert r.exit_code == 2 and "文件被占用" in r.output

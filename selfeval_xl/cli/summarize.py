@@ -127,6 +127,8 @@ def summarize(
             if json_out is not None:
                 write_json(json_out, collection)
                 written.append((" JSON 文件", str(json_out)))
+    except PermissionError as exc:
+        _usage(err, f"无法写出 {exc.filename or target}：文件被占用或没有写入权限（如已在 Excel/WPS 中打开，请先关闭）。")
     except OSError as exc:
         _usage(err, f"无法写出结果文件（{exc.strerror or type(exc).__name__}：{exc.filename or ''}）")
     out.print(exclusion_note(collection).removeprefix("注："), markup=False, soft_wrap=True)
