@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def _usage(err: Console, *problems: str) -> None:
     for p in problems:
-        err.print(f"错误：{p}", style="red", markup=False, highlight=False)
+        err.print(f"错误：{p}", style="red", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -89,7 +89,7 @@ def summarize(
     if archive is not None:
         subs = _from_archive(err, archive, year)
         if not subs:
-            err.print(f"报送库中没有{f' {year} 年度' if year else ''}可汇总的报送。", style="yellow", markup=False)
+            err.print(f"报送库中没有{f' {year} 年度' if year else ''}可汇总的报送。", style="yellow", markup=False, soft_wrap=True)
             raise typer.Exit(1)
     else:
         from selfeval_xl.pipeline import check_paths, expand_inputs
@@ -105,7 +105,7 @@ def summarize(
         if year is not None:
             kept = [s for s in subs if s.year in (year, None)]
             if not any(s.year == year for s in kept):
-                err.print(f"没有 {year} 年度的报送可汇总（共审核 {len(subs)} 份）。", style="yellow", markup=False)
+                err.print(f"没有 {year} 年度的报送可汇总（共审核 {len(subs)} 份）。", style="yellow", markup=False, soft_wrap=True)
                 raise typer.Exit(1)
             if len(kept) < len(subs):
                 out.print(f"已略过其他年度的报送 {len(subs) - len(kept)} 份（只汇总 {year} 年度）。", markup=False)
