@@ -55,7 +55,8 @@ def _write(path: str, c: Collection) -> None:
     wb.set_properties({"title": title_for(c), "author": "selfeval-xl", "comments": "由 selfeval-xl 生成"})
     styles = Styles(wb)
     title = title_for(c)
-    note = exclusion_note(c)
+    unit = c.template.amount_unit if c.template else "万元"
+    note = exclusion_note(c) + f"金额单位：{unit}。"
     placed: dict[str, Placed] = {}
     for name, sheet in SHEETS.items():
         ws = wb.add_worksheet(sheet)
