@@ -10,6 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from generate_seed import SEED, faulty
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from xlsx_compare import diff_parts
 
 from selfeval_xl.generate import GenerateError, workbook_bytes, write_workbook
@@ -316,3 +318,25 @@ def test_atomic_write_keeps_no_temp_files(t, tmp_path) -> None:
     write_workbook(p, t, values={"income.total": Decimal("1.5")})
     assert zipfile.is_zipfile(p)
     assert [x.name for x in tmp_path.iterdir()] == ["w.xlsx"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_any_text_is_written_verbatim_as_text(t, tmp_path_factory, text: str) -> None:
+    p = tmp_path_factory.mktemp("h") / "w.xlsx"
+    write_workbook(p, t, values={"dept.name": text, "narrative.overview": text})
+    wb = openpyxl.load_workbook(p)
+    cell = _name_value_cell(wb, "dept.name")
+    assert (cell.value or "") == text.replace("\r\n", "\n") or cell.data_type == "s"
+    with zipfile.ZipFile(p) as zf:
+        assert zf.testzip() is None
+
+
+def _name_value_cell(wb: openpyxl.Workbook, name: str):
+    sheet, ref = _destination(wb, name)
+    return wb[sheet][ref]
+
+
+def test_lone_surrogate_is_refused_by_name(t, tmp_path) -> None:
+    with pytest.raises(GenerateError, match="dept.name"):
+        write_workbook(tmp_path / "w.xlsx", t, values={"dept.name": "a\ud800b"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +11,26 @@ from selfeval_xl.layout.types import META_KEYS, META_SHEET, PROPERTY_PREFIX
 from selfeval_xl.model.spec import Template
 
 GENERATOR = "selfeval-xl"
+# Characters XML 1.0 forbids. XlsxWriter escapes them in cells (_xHHHH_) but not in document
+# properties or headers, where they would make the file unreadable.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+_ESCAPED = re.compile("_x[0-9A-Fa-f]{4}_")
+
+
+def ooxml_escape(text: str) -> str:
+    """Forbidden characters as OOXML's _xHHHH_ (as Excel stores them); readers decode them back.
+    XlsxWriter does this for cell strings, not for the cached result of a formula."""
+    if not _XML_INVALID.search(text):
+        return text
+    text = _ESCAPED.sub(lambda m: "_x005F" + m.group(0), text)
+    return _XML_INVALID.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML cannot carry (for properties and headers)."""
+    return _XML_INVALID.sub("", text)
 
 
 def stamp_values(template: Template, units: int, values: Mapping[str, Any]) -> dict[str, str]:
@@ -40,6 +61,6 @@ def write_stamp(wb: Any, stamp: Mapping[str, str], password: str, fmt: Any, shee
     for row, key in enumerate(META_KEYS):
         ws.write_string(row, 0, key, fmt)
         ws.write_string(row, 1, stamp[key], fmt)
-        wb.set_custom_property(PROPERTY_PREFIX + key, stamp[key], "text")
+        wb.set_custom_property(PROPERTY_PREFIX + key, xml_safe(stamp[key]), "text")
     ws.very_hidden()
     ws.protect(password)

@@ -17,7 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from selfeval_xl.generate.cached import cached_values
 from selfeval_xl.generate.plan import plan_of, validation_options
-from selfeval_xl.generate.stamp import stamp_values, write_stamp
+from selfeval_xl.generate.stamp import ooxml_escape, stamp_values, write_stamp, xml_safe
 from selfeval_xl.generate.styles import FONT, Formats
 from selfeval_xl.layout import build_layout
 from selfeval_xl.layout.cells import Cell
@@ -124,9 +124,19 @@ def _validate(layout: Layout, values: Mapping[str, Any], locked: frozenset[str])
             raise GenerateError(f"字段 {name} 的值不是有限的数字：{v}")
         if isinstance(v, str) and len(v) > MAX_TEXT:
             raise GenerateError(f"字段 {name} 的文字过长（{len(v)} 字，单元格最多 {MAX_TEXT} 字）")
+        if isinstance(v, str) and not _encodable(v):
+            raise GenerateError(f"字段 {name} 含有无法保存的字符（不成对的代理码位）")
     for name in locked:
         if name not in layout.inputs:
             raise GenerateError(f"未知的字段：{name}")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class _Writer:
@@ -142,7 +152,7 @@ class _Writer:
     def write(self) -> None:
         lay = self.layout
         wb = self.wb
-        wb.set_properties({"title": lay.template.title, "subject": str(self.values.get("dept.name") or ""),
+        wb.set_properties({"title": lay.template.title, "subject": xml_safe(str(self.values.get("dept.name") or "")),
                            "author": "selfeval-xl", "company": "", "created": CREATED})
         wb.set_calc_mode("auto")
         for s in lay.sheets:
@@ -201,8 +211,9 @@ class _Writer:
         if sp.breaks:
             ws.set_h_pagebreaks(list(sp.breaks))
         name = self.values.get("dept.name")
-        if isinstance(name, str) and name:
-            ws.set_header("&C" + name.replace("&", "&&")[:200])
+        header = xml_safe(name).strip() if isinstance(name, str) else ""
+        if header:
+            ws.set_header("&C" + header[:100].replace("&", "&&"))
         ws.set_footer(FOOTER)
         ws.hide_gridlines(2)
         if sp.freeze:
@@ -232,7 +243,10 @@ class _Writer:
         cached = cached_values(self.layout, self.values)
         for f in self.layout.formulas:
             ws = self.sheets[f.cell.sheet]
-            ws.write_formula(f.cell.row, f.cell.col, "=" + f.formula, self.fmt.static[f.style], cached.get(f.cell, ""))
+            value = cached.get(f.cell, "")
+            if isinstance(value, str):
+                value = ooxml_escape(value)
+            ws.write_formula(f.cell.row, f.cell.col, "=" + f.formula, self.fmt.static[f.style], value)
 
     def _validation(self) -> None:
         unit = self.layout.template.amount_unit
