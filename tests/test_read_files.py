@@ -258,3 +258,29 @@ def test_ole2_without_workbook_is_not_a_workbook(tmp_path: Path) -> None:
     truncated.write_bytes(out.getvalue()[:700])
     snap = checked_read(truncated)
     assert snap.readable is False and codes_of(snap)[0] in ("corrupt-file", "encrypted")
+
+
+def test_mangled_xml_inside_a_valid_zip_never_raises(tmp_path: Path, clean: Path) -> None:
+    """Parts damaged before zipping (CRC valid): cut, duplicated or sprinkled with markup."""
+    with zipfile.ZipFile(clean) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    rnd = random.Random(11)
+    names = [n for n in parts if n.endswith((".xml", ".rels"))]
+    junk = [b"<", b">", b"</c>", b"<c r=\"B6\">", b"&", b"&amp;", b"<!--", b"\"", b"<v>", b"]]>", b"\x00", b"\xff"]
+    p = tmp_path / "mangled.xlsx"
+    for _ in range(60):
+        name = rnd.choice(names)
+        data = bytearray(parts[name])
+        i, j = sorted(rnd.randrange(len(data) + 1) for _ in range(2))
+        op = rnd.randrange(3)
+        if op == 0:
+            del data[i:j]
+        elif op == 1:
+            data[i:i] = data[i:j]
+        else:
+            for _ in range(rnd.randint(1, 5)):
+                k = rnd.randrange(len(data) + 1)
+                data[k:k] = rnd.choice(junk)
+        rezip(clean, p, lambda n, d, name=name, data=bytes(data): data if n == name else d)
+        snap = checked_read(p)
+        assert snap.readable or snap.findings

@@ -64,7 +64,10 @@ def expand_shared(formulas: dict[str, tuple[str | None, str | None, str | None]]
     masters: dict[str, tuple[str, int, int]] = {}
     for a1, (text, si, _ref) in formulas.items():
         if si is not None and text:
-            r, c = parse_a1(a1)
+            try:
+                r, c = parse_a1(a1)
+            except ValueError:
+                continue
             masters[si] = (text, r, c)
     out: dict[str, str | None] = {}
     for a1, (text, si, _ref) in formulas.items():
@@ -72,7 +75,11 @@ def expand_shared(formulas: dict[str, tuple[str | None, str | None, str | None]]
             out[a1] = text
         elif si is not None and si in masters:
             mtext, mr, mc = masters[si]
-            r, c = parse_a1(a1)
+            try:
+                r, c = parse_a1(a1)
+            except ValueError:
+                out[a1] = None
+                continue
             out[a1] = shift(mtext, r - mr, c - mc)
         else:
             out[a1] = None

@@ -30,6 +30,8 @@ def _parse(p: pyexpat.XMLParserType, data: bytes, part: str) -> None:
         p.Parse(data, True)
     except pyexpat.ExpatError as exc:
         raise Refused("corrupt-file", f"部件 {part} 的 XML 损坏（第 {exc.lineno} 行）") from exc
+    except (ValueError, IndexError, TypeError) as exc:  # a handler met an impossible attribute value
+        raise Refused("corrupt-file", f"部件 {part} 的内容格式错误") from exc
 
 
 def parse_rels(data: bytes, part: str) -> dict[str, tuple[str, str]]:

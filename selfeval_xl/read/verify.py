@@ -201,8 +201,11 @@ def _positions(book: Book, sheet: str) -> dict[str, set[str]]:
 
 
 def _distance(a1: str, other: str) -> int:
-    r, c = parse_a1(a1)
-    r2, c2 = parse_a1(other)
+    try:
+        r, c = parse_a1(a1)
+        r2, c2 = parse_a1(other)
+    except ValueError:  # a cell reference the file spelled wrongly
+        return 1 << 30
     return abs(r - r2) + abs(c - c2)
 
 
