@@ -4,13 +4,17 @@ names of .ods from one expat pass over content.xml (and, for .xls, from the BIFF
 from __future__ import annotations
 
 import io
+import os
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import python_calamine as pc
 
 from selfeval_xl.layout.cells import col_letter
-from selfeval_xl.read import limits
+from selfeval_xl.read import isolate, limits
 from selfeval_xl.read.book import Book, Formula, SheetData
 from selfeval_xl.read.errors import Refused
 from selfeval_xl.read.ooxml import _parse
@@ -20,14 +24,54 @@ from selfeval_xl.read.zipparts import Parts
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Silence file descriptor 2 while calamine runs: a Rust panic on a damaged file prints its
+    message (and a backtrace when RUST_BACKTRACE is set) straight to stderr, which would reach
+    the user's terminal; the panic itself is caught as corrupt-file."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
+
+
+def _panic(exc: BaseException) -> bool:
+    """A pyo3 PanicException (a BaseException) or an ordinary error: both mean a damaged file."""
+    return not isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | Refused)
+
+
 def calamine_book(data: bytes, fmt: str) -> Book:
-    """Values of every worksheet via calamine (cells keyed by A1, empty cells left out)."""
+    """Values of every worksheet via calamine (cells keyed by A1, empty cells left out), parsed
+    in a forked child with a memory cap (read.isolate): calamine aborts the process on some
+    damaged files."""
+    return isolate.run(_calamine_quiet, data, fmt, what=f".{fmt} 文件")
+
+
+def _calamine_quiet(data: bytes, fmt: str) -> Book:
+    with _quiet_stderr():
+        return _calamine_book(data, fmt)
+
+
+def _calamine_book(data: bytes, fmt: str) -> Book:
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         metas = list(wb.sheets_metadata)
     except pc.PasswordError as exc:
         raise Refused("encrypted") from exc
-    except Exception as exc:  # calamine's own errors (CalamineError, XmlError, ZipError, ...)
+    except BaseException as exc:  # calamine's errors, and Rust panics on damaged files
+        if not _panic(exc):
+            raise
         raise Refused("corrupt-file", f"{fmt} 文件无法解析") from exc
     if len(metas) > limits.MAX_SHEETS:
         raise Refused("too-large", f"工作表 {len(metas)} 个，超过上限 {limits.MAX_SHEETS}")
@@ -46,9 +90,9 @@ def calamine_book(data: bytes, fmt: str) -> Book:
             if sheet.height * max(sheet.width, 1) > limits.MAX_CELLS * 4:
                 raise Refused("too-large", f"工作表“{meta.name}”的使用区域过大")
             rows = sheet.to_python(skip_empty_area=False)
-        except Refused:
-            raise
-        except Exception as exc:
+        except BaseException as exc:
+            if not _panic(exc):
+                raise
             raise Refused("corrupt-file", f"工作表“{meta.name}”无法读取") from exc
         cells = sd.cells
         for r, row in enumerate(rows, start=1):

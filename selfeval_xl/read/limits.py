@@ -47,3 +47,10 @@ MAX_STRING_COUNT = 1_000_000
 XML_ENTITY_DECLARATIONS = "forbidden"
 """Any <!ENTITY> declaration (the "billion laughs" entity bomb) or external entity reference in
 any XML part is refused as `too-large`; OOXML and ODF never need them."""
+
+LEGACY_MEMORY = 1024 * 1024 * 1024
+"""Extra address space a .xls/.ods parse (python-calamine, in a forked child) may take. A damaged
+.xls can make calamine request terabytes and abort; the cap and the child keep the batch alive."""
+
+LEGACY_TIMEOUT_S = 30
+"""Seconds a .xls/.ods parse may run in its child before it is killed (too-large)."""

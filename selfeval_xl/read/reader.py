@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import struct
 from pathlib import Path
 
 from selfeval_xl.layout import build_layout
@@ -118,14 +119,17 @@ def _book(data: bytes, path: Path) -> Book:
         if parts.has("[Content_Types].xml"):
             raise Refused("corrupt-file", "缺少工作簿部件 xl/workbook.xml")
         raise Refused("not-a-workbook", "这是普通压缩包，不是工作簿")
-    cfb = Cfb(data)
-    names = {n.lower() for n in cfb.names()}
-    if "encryptioninfo" in names or "encryptedpackage" in names:
-        raise Refused("encrypted")
-    stream = cfb.stream("Workbook") or cfb.stream("Book")
-    if stream is None:
-        raise Refused("not-a-workbook", "这是其他 Office 文档（如 Word .doc）")
-    encrypted, sheets = scan_biff(stream)
+    try:
+        cfb = Cfb(data)
+        names = {n.lower() for n in cfb.names()}
+        if "encryptioninfo" in names or "encryptedpackage" in names:
+            raise Refused("encrypted")
+        stream = cfb.stream("Workbook") or cfb.stream("Book")
+        if stream is None:
+            raise Refused("not-a-workbook", "这是其他 Office 文档（如 Word .doc）")
+        encrypted, sheets = scan_biff(stream)
+    except (struct.error, IndexError, ValueError, OverflowError) as exc:
+        raise Refused("corrupt-file", "OLE2 复合文档结构损坏") from exc
     if encrypted:
         raise Refused("encrypted")
     book = calamine_book(data, "xls")
