@@ -21,6 +21,11 @@ from typing import Any
 from selfeval_xl.read import limits
 from selfeval_xl.read.errors import Refused
 
+try:  # imported here, not in the forked child (no imports after fork)
+    import resource
+except ImportError:  # Windows
+    resource = None  # type: ignore[assignment]
+
 
 def run(fn: Callable[..., Any], *args: Any, what: str) -> Any:
     """fn(*args) in a child; its Refused is re-raised here, a crash or overrun becomes Refused."""
@@ -87,13 +92,13 @@ def _child(r: int, w: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> Non
 
 
 def _cap_memory() -> None:
+    if resource is None:
+        return
     try:
-        import resource
-
         current = _vm_size()
         cap = current + limits.LEGACY_MEMORY
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    except (ImportError, ValueError, OSError):
+    except (ValueError, OSError):
         pass
 
 
