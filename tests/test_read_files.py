@@ -284,3 +284,25 @@ def test_mangled_xml_inside_a_valid_zip_never_raises(tmp_path: Path, clean: Path
         rezip(clean, p, lambda n, d, name=name, data=bytes(data): data if n == name else d)
         snap = checked_read(p)
         assert snap.readable or snap.findings
+
+
+def test_memory_does_not_grow_with_files_read(clean: Path) -> None:
+    import gc
+    import tracemalloc
+
+    for _ in range(20):
+        read_file(clean)  # warm the caches (spec, layout, check plan)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for _ in range(50):
+            read_file(clean)
+        gc.collect()
+        after_50 = tracemalloc.get_traced_memory()[0]
+        for _ in range(250):
+            read_file(clean)
+        gc.collect()
+        after_300 = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert after_300 - after_50 < 256 * 1024, (after_50, after_300)
