@@ -87,3 +87,37 @@ def test_codec_tables_round_trip() -> None:
               "explanations": [{"_row": 2, "rule": "staff-over-quota", "text": "借调人员"}]}
     assert decode_tables(encode_tables(tables)) == tables
     assert decode("decimal", "not a number") == "not a number"  # a damaged value never raises
+
+
+def test_store_batch_reports_per_job_failures(tmp_path: Path) -> None:
+    arc = Archive(tmp_path / "arc")
+    arc.create()
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(b"good bytes")
+    changed = tmp_path / "changed.xlsx"
+    changed.write_bytes(b"changed bytes")
+    sha_good = hashlib.sha256(b"good bytes").hexdigest()
+    sha_old = hashlib.sha256(b"what was checked").hexdigest()
+    jobs = [(good, sha_good, store.object_name(sha_good, "good.xlsx")),
+            (changed, sha_old, store.object_name(sha_old, "changed.xlsx")),
+            (tmp_path / "gone.xlsx", sha_old, store.object_name(sha_old, "gone.xlsx"))]
+    errs = store.store_batch(arc, jobs)
+    assert errs[0] is None and isinstance(errs[1], store.ChangedWhileReading) and isinstance(errs[2], OSError)
+    objects, temps, _ = store.scan_objects(arc)
+    assert list(objects) == [jobs[0][2]] and temps == []
+    assert arc.path_of(jobs[0][2]).read_bytes() == b"good bytes"
+
+
+def test_store_batch_without_syncfs_fsyncs_each_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(store, "_SYNCFS", None)
+    monkeypatch.setattr(store.os, "fsync", lambda fd: (synced.append(fd), real(fd)))
+    arc = Archive(tmp_path / "arc")
+    arc.create()
+    src = tmp_path / "a.xlsx"
+    src.write_bytes(b"abc")
+    sha = hashlib.sha256(b"abc").hexdigest()
+    store.store(arc, src, sha, store.object_name(sha, src.name))
+    assert len(synced) == 2  # the file, then its directory
+    assert arc.path_of(store.object_name(sha, src.name)).read_bytes() == b"abc"

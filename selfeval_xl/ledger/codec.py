@@ -56,17 +56,29 @@ def decode(kind: str, text: str | None) -> Typed:
     return text
 
 
+def _tagged(v: object) -> dict[str, list[str | None]]:
+    """json.dumps' fallback for what JSON cannot hold as is (Decimal, date, …): {"$": [kind, text]}."""
+    return {"$": list(encode(v))}
+
+
+def _untag(d: dict[str, Any]) -> Any:
+    tag = d.get("$")
+    if len(d) == 1 and isinstance(tag, list) and len(tag) == 2:
+        return decode(str(tag[0]), tag[1])
+    return d
+
+
 def encode_tables(tables: dict[str, list[dict[str, Typed]]]) -> str:
-    out = {name: [{k: list(encode(v)) for k, v in row.items()} for row in rows] for name, rows in tables.items()}
-    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    """Row tables as JSON; str/int/None stay plain JSON, other values are tagged (lossless)."""
+    return json.dumps(tables, ensure_ascii=False, separators=(",", ":"), default=_tagged)
 
 
 def decode_tables(text: str) -> dict[str, list[dict[str, Typed]]]:
     try:
-        raw = json.loads(text or "{}")
+        raw = json.loads(text or "{}", object_hook=_untag)
     except ValueError:
         return {}
-    return {name: [{k: decode(kv[0], kv[1]) for k, kv in row.items()} for row in rows] for name, rows in raw.items()}
+    return raw if isinstance(raw, dict) else {}
 
 
 def finding_row(submission_id: int, seq: int, f: Finding) -> tuple[Any, ...]:

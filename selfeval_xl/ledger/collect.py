@@ -2,7 +2,7 @@
 
 Order per chunk of new files, so that a crash at any point leaves the archive consistent:
   1. journal them in `intake` (committed);
-  2. copy each into objects/ (temp file, fsync, os.replace; hash while copying);
+  2. copy them into objects/ (temp files hashed while copying, flush, os.replace, flush);
   3. one transaction records submissions, values, findings, supersedes older ones and deletes
      the intake rows.
 A process killed between 1 and 3 leaves intake rows, whole objects and temp files, all
@@ -30,7 +30,7 @@ from selfeval_xl.ledger.store import Archive
 from selfeval_xl.model.submission import Submission
 
 CHANGED_MSG = "文件在登记过程中被改动，请待其保存完毕后重新收件。"
-STORE_THREADS = 2  # copies wait on fsync, not on the CPU: they overlap the checking
+STORE_THREADS = 1  # batches of copies wait on the disk, not the CPU: they overlap the checking
 CHUNK = 200  # files per intake/store/record cycle (SELFEVAL_COLLECT_CHUNK overrides, for tests)
 # A batch-level finding of `check`: in the ledger the newer submission supersedes the older,
 # so a duplicate warning would make the current one 待说明 for nothing the department can fix.
@@ -120,8 +120,9 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
             on_item: Callable[[CollectItem], None] | None = None) -> CollectReport:
     """Archive and record every new file of `paths`; known files (same sha256) are skipped unread.
 
-    Objects are copied by background threads while the files are being checked (the fsyncs
-    then cost no wall time); each chunk is recorded once its checks and copies are done.
+    Objects are copied, chunk by chunk, by a background thread while the files are being
+    checked (two filesystem flushes per chunk instead of fsyncs per file); each chunk is
+    recorded once its checks and its copies are done.
     `on_item` is called once per input file as soon as its fate is known; `progress` shows a
     bar on stderr (when it is a terminal) instead."""
     if progress and on_item is None:
@@ -145,11 +146,13 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
                 tick(it)
         received_at = records.now_utc()
         intake = _journal(conn, todo, received_at)
-        copies = [pool.submit(store.store, arc, Path(it.path), it.sha256, it.object) for it in todo]
         size = _chunk_size()
-        buffer: list[tuple[CollectItem, Submission, Future[None], int]] = []
+        batches = [pool.submit(store.store_batch, arc, [(Path(it.path), it.sha256, it.object)
+                                                        for it in todo[k:k + size]])
+                   for k in range(0, len(todo), size)]
+        buffer: list[tuple[CollectItem, Submission, Future[list[Exception | None]], int]] = []
         for k, sub in enumerate(check([t.path for t in todo], workers)):
-            buffer.append((todo[k], sub, copies[k], intake[k]))
+            buffer.append((todo[k], sub, batches[k // size], intake[k]))
             if len(buffer) >= size:
                 _record_chunk(conn, arc, buffer, received_at, tick)
                 buffer = []
@@ -179,8 +182,8 @@ def _progress_bar(total: int) -> Iterator[Callable[[CollectItem], None]]:
 
 def _outside(arc: Archive, paths: list[str]) -> tuple[list[str], int]:
     """Drop inputs that live inside the archive (its own objects are not submissions)."""
-    root = os.path.normcase(str(arc.root.resolve())) + os.sep
-    keep = [p for p in paths if not os.path.normcase(os.path.abspath(os.path.realpath(p))).startswith(root)]
+    root = os.path.normcase(os.path.abspath(arc.root)) + os.sep
+    keep = [p for p in paths if not os.path.normcase(os.path.abspath(p)).startswith(root)]
     return keep, len(paths) - len(keep)
 
 
@@ -229,19 +232,18 @@ def _journal(conn: sqlite3.Connection, todo: list[CollectItem], received_at: str
 
 
 def _record_chunk(conn: sqlite3.Connection, arc: Archive,
-                  chunk: list[tuple[CollectItem, Submission, Future[None], int]],
+                  chunk: list[tuple[CollectItem, Submission, Future[list[Exception | None]], int]],
                   received_at: str, tick: Callable[[CollectItem], None]) -> None:
     """Wait for the chunk's copies, then record it in one transaction (and drop its intake rows)."""
     entries: list[tuple[CollectItem, Entry]] = []
     stray: list[str] = []  # objects copied for a file that then failed its consistency check
-    for it, sub, copy, _iid in chunk:
-        try:
-            copy.result()
-        except store.ChangedWhileReading:
+    for j, (it, sub, batch, _iid) in enumerate(chunk):
+        err = batch.result()[j]  # chunks and store batches are cut alike: j is the index in both
+        if isinstance(err, store.ChangedWhileReading):
             it.state, it.message = CHANGED, CHANGED_MSG
             continue
-        except OSError as exc:
-            it.state, it.message = UNREADABLE_SOURCE, f"无法存入报送库：{exc.strerror or exc}"
+        if isinstance(err, OSError):
+            it.state, it.message = UNREADABLE_SOURCE, f"无法存入报送库：{err.strerror or err}"
             continue
         if sub.sha256 and sub.sha256 != it.sha256:
             it.state, it.message = CHANGED, CHANGED_MSG

@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import socket
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,11 +85,40 @@ class ChangedWhileReading(Exception):
     """The source's bytes differ from the hash taken before it was checked."""
 
 
-def store(archive: Archive, source: Path, sha256: str, obj: str, *, sync_dir: bool = True) -> None:
-    """Copy `source` to the object `obj`, hashing while copying; atomic and byte-identical.
+def _syncfs_function():  # noqa: ANN202 - the libc function, or None off Linux
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
 
-    Raises ChangedWhileReading when the copied bytes do not hash to `sha256` (the temp file is
-    removed and nothing is stored)."""
+        fn = ctypes.CDLL(None, use_errno=True).syncfs
+        fn.argtypes = [ctypes.c_int]
+        return fn
+    except (OSError, AttributeError):
+        return None
+
+
+_SYNCFS = _syncfs_function()
+
+
+def _flush_fs(root: Path) -> bool:
+    """Make everything written under `root` durable with one syncfs (Linux); False if unavailable."""
+    if _SYNCFS is None:
+        return False
+    try:
+        fd = os.open(root, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        return _SYNCFS(fd) == 0
+    finally:
+        os.close(fd)
+
+
+def write_temp(archive: Archive, source: Path, sha256: str, obj: str, *, fsync: bool) -> Path:
+    """Copy `source` into a temp file next to the object, hashing while copying.
+
+    Raises ChangedWhileReading (temp removed) when the bytes do not hash to `sha256`."""
     final = archive.path_of(obj)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.parent / f"{TMP_PREFIX}{HOST}-{os.getpid()}-{secrets.token_hex(6)}"
@@ -98,19 +128,65 @@ def store(archive: Archive, source: Path, sha256: str, obj: str, *, sync_dir: bo
             while block := src.read(CHUNK):
                 h.update(block)
                 dst.write(block)
-            dst.flush()
-            os.fsync(dst.fileno())
+            if fsync:
+                dst.flush()
+                os.fsync(dst.fileno())
         if h.hexdigest() != sha256:
             raise ChangedWhileReading(str(source))
-        os.replace(tmp, final)
     except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+        tmp.unlink(missing_ok=True)
         raise
-    if sync_dir:
-        fsync_dir(final.parent)
+    return tmp
+
+
+def store_batch(archive: Archive, jobs: list[tuple[Path, str, str]]) -> list[Exception | None]:
+    """Store many objects (source, sha256, object name) atomically, with two flushes in all.
+
+    Every copy goes to a temp file first; then the data is made durable (one syncfs, or an
+    fsync per file where syncfs is missing), the temps are renamed, and the renames are made
+    durable (syncfs, or an fsync per directory) — so an object is never visible before its
+    bytes are on disk, and the caller records it only after it is. Per-job failures
+    (ChangedWhileReading, OSError) are returned, not raised."""
+    results: list[Exception | None] = [None] * len(jobs)
+    batched = _SYNCFS is not None
+    staged: list[tuple[int, Path, Path]] = []
+    try:
+        for i, (source, sha, obj) in enumerate(jobs):
+            try:
+                staged.append((i, write_temp(archive, source, sha, obj, fsync=not batched), archive.path_of(obj)))
+            except (ChangedWhileReading, OSError) as exc:
+                results[i] = exc
+        if not staged:
+            return results
+        if batched and not _flush_fs(archive.root):
+            for _i, tmp, _final in staged:  # syncfs failed after all: fall back to per-file fsync
+                with open(tmp, "rb+") as fh:
+                    os.fsync(fh.fileno())
+            batched = False
+        dirs: set[Path] = set()
+        for i, tmp, final in staged:
+            try:
+                os.replace(tmp, final)
+                dirs.add(final.parent)
+            except OSError as exc:
+                results[i] = exc
+                tmp.unlink(missing_ok=True)
+        staged = []
+        if not (batched and _flush_fs(archive.root)):
+            for d in sorted(dirs):
+                fsync_dir(d)
+    except BaseException:
+        for _i, tmp, _final in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    return results
+
+
+def store(archive: Archive, source: Path, sha256: str, obj: str) -> None:
+    """Store one object (see store_batch); raises its ChangedWhileReading or OSError."""
+    (err,) = store_batch(archive, [(source, sha256, obj)])
+    if err is not None:
+        raise err
 
 
 def temp_owner(name: str) -> tuple[str, int] | None:
