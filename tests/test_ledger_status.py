@@ -134,3 +134,18 @@ def test_status_over_10000_submissions_is_fast(tmp_path: Path) -> None:
     assert len(rep.rows) == 3000 and rep.counts()["未提交"] == 500
     assert sum(rep.counts().values()) == 3000
     assert secs < 1.0, f"status took {secs:.2f} s"
+
+
+def test_excel_output_survives_hostile_text(tmp_path: Path) -> None:
+    from selfeval_xl.ledger.status import DeptStatus, StatusReport
+
+    evil = "=cmd|' /C calc'!A0" + "\x01\x07" + "长" * 40000
+    rep = StatusReport(tmp_path, 2021, rows=[DeptStatus(code="@SUM(1)", name=evil, state="已通过", versions=1,
+                                                        file="+x.xlsx", contact="-1")])
+    out = tmp_path / "s.xlsx"
+    write_status_xlsx(out, rep)
+    ws = openpyxl.load_workbook(out)["报送情况"]
+    row = [c for c in ws[4]]
+    assert row[1].value == "@SUM(1)" and row[1].data_type == "s"
+    assert row[2].data_type == "s" and row[2].value.startswith("=cmd") and row[2].value.endswith("…")
+    assert row[4].value == "-1" and row[6].value == "+x.xlsx"

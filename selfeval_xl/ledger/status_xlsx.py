@@ -70,6 +70,14 @@ def _write(path: str, rep: StatusReport) -> None:
     wb.close()
 
 
+MAX_CELL = 32767  # Excel's limit for the text of one cell
+
+
+def _cap(text: str) -> str:
+    """Submission text as it may go into a cell (a hostile 1 MB name must not break the sheet)."""
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
 def _sheet(wb: xlsxwriter.Workbook, f: dict, name: str, title: str, rows: list[DeptStatus]) -> None:
     ws = wb.add_worksheet(name)
     headers = list(HEADERS)
@@ -87,12 +95,12 @@ def _sheet(wb: xlsxwriter.Workbook, f: dict, name: str, title: str, rows: list[D
     for i, d in enumerate(rows, start=1):
         r = i + 2
         ws.write_number(r, 0, i, f["int"])
-        ws.write_string(r, 1, d.code, f["text"])
-        ws.write_string(r, 2, d.name, f["text"])
+        ws.write_string(r, 1, _cap(d.code), f["text"])
+        ws.write_string(r, 2, _cap(d.name), f["text"])
         ws.write_string(r, 3, d.state, state_fmt.get(d.state, f["text"]))
-        ws.write_string(r, 4, d.contact or "", f["text"])
+        ws.write_string(r, 4, _cap(d.contact or ""), f["text"])
         ws.write_string(r, 5, d.received_at, f["text"])
-        ws.write_string(r, 6, d.file, f["text"])
+        ws.write_string(r, 6, _cap(d.file), f["text"])
         for c, n in ((7, d.errors), (8, d.warnings), (9, d.versions)):
             if d.versions:
                 ws.write_number(r, c, n, f["int"])
