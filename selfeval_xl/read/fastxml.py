@@ -153,8 +153,16 @@ _APP = re.compile(r"<Application>([^<]*)</Application>")
 _APPVER = re.compile(r"<AppVersion>([^<]*)</AppVersion>")
 
 
+_REL_FAST = re.compile(r'<Relationship Id="([^"&]*)" Type="([^"&]*)" Target="([^"&]*)"(?: TargetMode="[A-Za-z]+")?/>')
+_DEFINED_FAST = re.compile(r'<definedName name="([^"&]*)"((?: [A-Za-z:]+="[^"]*")*)>([^<]*)</definedName>')
+
+
 def _attrs(s: str) -> dict[str, str]:
-    return {k: _text(a or b) for k, a, b in _ATTR.findall(s)}
+    out = {}
+    for k, a, b in _ATTR.findall(s):
+        v = a or b
+        out[k] = _text(v) if "&" in v or "\r" in v else v
+    return out
 
 
 def _decode(data: bytes, root: bytes) -> str | None:
@@ -170,8 +178,12 @@ def rels(data: bytes) -> dict[str, tuple[str, str]] | None:
     s = _decode(data, b"Relationships")
     if s is None:
         return None
+    total = s.count("<Relationship ")
+    fast = _REL_FAST.findall(s)
+    if len(fast) == total:  # the attribute order every writer we know uses
+        return {i: (t, target) for i, t, target in fast}
     found = _REL.findall(s)
-    if len(found) != s.count("<Relationship "):
+    if len(found) != total:
         return None
     out = {}
     for raw in found:
@@ -194,10 +206,16 @@ def workbook(data: bytes) -> tuple[list[tuple[str, str, str]], dict[str, str], b
         rid = next((v for k, v in a.items() if k.rpartition(":")[2] == "id"), "")
         sheets.append((a.get("name", ""), rid, a.get("state", "visible")))
     names = {}
-    for raw, text in names_raw:
-        a = _attrs(raw)
-        if "localSheetId" not in a:
-            names[a.get("name", "")] = _text(text)
+    fast = _DEFINED_FAST.findall(s)
+    if len(fast) == len(names_raw):  # name first, as Excel, WPS, LibreOffice and XlsxWriter write it
+        for name, rest, text in fast:
+            if "localSheetId" not in rest:
+                names[name] = _text(text) if "&" in text or "\r" in text else text
+    else:
+        for raw, text in names_raw:
+            a = _attrs(raw)
+            if "localSheetId" not in a:
+                names[a.get("name", "")] = _text(text)
     return sheets, names, _DATE1904.search(s) is not None
 
 
