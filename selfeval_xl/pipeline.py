@@ -13,10 +13,12 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from selfeval_xl.model import codes
+from selfeval_xl.model.findings import Finding
 from selfeval_xl.model.submission import Submission
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -233,21 +235,78 @@ def _one_by_one(items: list[str], fn: Callable[[str], Submission]) -> Iterator[S
 
 
 def check_paths(paths: Sequence[str | os.PathLike[str]], workers: int = 1, progress: bool = True, *,
-                keep: Callable[[Submission], Submission] | None = None) -> list[Submission]:
+                keep: Callable[[Submission], Submission] | None = None,
+                spool: bool = False) -> Sequence[Submission]:
     """Check every path (input order kept), then apply the batch rules.
 
-    `keep` sees each full Submission as it arrives and returns what the batch keeps (the CLI
-    spools the full entry to the JSON report and keeps `slim(sub)`, so 10,000 files need no
-    10,000 sets of narrative texts in memory).
+    `keep` sees each full Submission as it arrives and returns what the batch keeps (e.g.
+    `slim`). With `spool=True` the kept submissions are pickled to a temp file instead of held
+    in a list (a SubmissionSpool: a read-only sequence that unpickles one at a time), so the
+    memory of a 10,000-file batch does not grow with the number of files. Default: a list.
     """
-    subs: list[Submission] = []
+    store: list[Submission] | SubmissionSpool = SubmissionSpool() if spool else []
+    keys: list[BatchKey] = []
     stream = iter_check(paths, workers)
     if progress and len(paths) > 1 and _stderr_is_terminal():
         stream = _with_progress(stream, len(paths))
     for sub in stream:
-        subs.append(keep(sub) if keep is not None else sub)
-    add_batch_findings(subs)
-    return subs
+        kept = keep(sub) if keep is not None else sub
+        keys.append(BatchKey.of(kept))
+        store.append(kept)
+    for i, found in batch_findings(keys).items():
+        if isinstance(store, SubmissionSpool):
+            store.add_findings(i, found)
+        else:
+            store[i].findings.extend(found)
+    return store
+
+
+class SubmissionSpool(Sequence[Submission]):
+    """Submissions pickled into an anonymous temp file as they arrive; reading one unpickles
+    it (with any batch-level findings added since). Reads use pread, so iterations can nest."""
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self._fh = tempfile.TemporaryFile()
+        self._spans: list[tuple[int, int]] = []
+        self._extra: dict[int, list[Finding]] = {}
+        self._end = 0
+
+    def append(self, sub: Submission) -> None:
+        import pickle
+
+        data = pickle.dumps(sub, protocol=pickle.HIGHEST_PROTOCOL)
+        self._fh.write(data)
+        self._spans.append((self._end, len(data)))
+        self._end += len(data)
+
+    def add_findings(self, index: int, findings: list[Finding]) -> None:
+        self._extra.setdefault(index, []).extend(findings)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def __getitem__(self, index):  # noqa: ANN001, ANN204 - int or slice, as Sequence says
+        import pickle
+
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        self._fh.flush()
+        start, size = self._spans[index]
+        sub: Submission = pickle.loads(os.pread(self._fh.fileno(), size, start))
+        sub.findings.extend(self._extra.get(index, ()))
+        return sub
+
+    def __iter__(self) -> Iterator[Submission]:
+        return (self[i] for i in range(len(self)))
+
+    def close(self) -> None:
+        self._fh.close()
 
 
 SLIM_KEYS = ("dept.name", "dept.code", "report.year", "report.date")
@@ -301,16 +360,26 @@ def _with_progress(stream: Iterable[Submission], total: int) -> Iterator[Submiss
 # Batch rules
 
 
-def _report_date(sub: Submission) -> date | None:
-    v = sub.values.get("report.date")
-    if isinstance(v, datetime):
-        return v.date()
-    return v if isinstance(v, date) else None
+@dataclass(frozen=True)
+class BatchKey:
+    """What the batch rules need of a submission (tiny, kept for every file)."""
 
+    file: str
+    code: str | None
+    year: int | None
+    date: date | None
+    mtime: float
+    readable: bool
 
-def _newness(sub: Submission) -> tuple[date, float]:
-    """Which of two submissions counts: the later report date, then the later file time."""
-    return (_report_date(sub) or date.min, sub.mtime)
+    @staticmethod
+    def of(sub: Submission) -> BatchKey:
+        v = sub.values.get("report.date")
+        day = v.date() if isinstance(v, datetime) else v if isinstance(v, date) else None
+        return BatchKey(sub.file, sub.dept_code, sub.year, day, sub.mtime, sub.readable)
+
+    def newness(self) -> tuple[date, float]:
+        """Which of two submissions counts: the later report date, then the later file time."""
+        return (self.date or date.min, self.mtime)
 
 
 def _names(files: list[str], limit: int = 3) -> str:
@@ -319,25 +388,33 @@ def _names(files: list[str], limit: int = 3) -> str:
     return shown if len(files) <= limit else f"{shown} 等 {len(files)} 份"
 
 
-def add_batch_findings(subs: list[Submission]) -> None:
-    """`duplicate-submission` on every submission that shares 预算编码 + 年度 with another."""
-    groups: dict[tuple[str, int], list[Submission]] = {}
-    for sub in subs:
-        code, year = sub.dept_code, sub.year
-        if sub.readable and code and year is not None:
-            groups.setdefault((code.strip().lower(), year), []).append(sub)
+def batch_findings(keys: Sequence[BatchKey]) -> dict[int, list[Finding]]:
+    """`duplicate-submission` for every submission (by index) that shares 预算编码 + 年度
+    with another in the batch; the message names the others and which one counts."""
+    groups: dict[tuple[str, int], list[int]] = {}
+    for i, k in enumerate(keys):
+        if k.readable and k.code and k.year is not None:
+            groups.setdefault((k.code.strip().lower(), k.year), []).append(i)
+    out: dict[int, list[Finding]] = {}
     for group in groups.values():
         if len(group) < 2:
             continue
-        winner = max(group, key=_newness)  # ties: max keeps the first in input order
-        for sub in group:
-            others = _names([o.file for o in group if o is not sub])
-            if sub is winner:
+        winner = max(group, key=lambda i: keys[i].newness())  # ties: the first in input order
+        for i in group:
+            others = _names([keys[j].file for j in group if j != i])
+            if i == winner:
                 which = "以本文件为准（报告日期或修改时间较新）。"
             else:
-                which = f"以较新的 {winner.file} 为准，本文件不计入。"
-            sub.findings.append(codes.make(
+                which = f"以较新的 {keys[winner].file} 为准，本文件不计入。"
+            out.setdefault(i, []).append(codes.make(
                 "duplicate-submission", field="dept.code",
-                args={"others": others, "counts": winner.file},
-                code=sub.dept_code, year=sub.year, other=others, which=which,
+                args={"others": others, "counts": keys[winner].file},
+                code=keys[i].code, year=keys[i].year, other=others, which=which,
             ))
+    return out
+
+
+def add_batch_findings(subs: Sequence[Submission]) -> None:
+    """Apply the batch rules to a list of submissions in place."""
+    for i, found in batch_findings([BatchKey.of(s) for s in subs]).items():
+        subs[i].findings.extend(found)

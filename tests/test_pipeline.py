@@ -154,3 +154,29 @@ def test_many_duplicates_name_a_few_others_only() -> None:
     msg = _dup_codes(batch[0])[0].message
     assert "等 49 份" in msg and msg.count("copy") <= 4
     assert all(len(_dup_codes(s)) == 1 for s in batch)
+
+
+def test_spooled_batch_equals_the_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from selfeval_xl.pipeline import SubmissionSpool, check_paths, slim
+
+    made = {f"{n}.xlsx": sub(str(tmp_path / f"{n}.xlsx"), code=c) for n, c in
+            (("a", "1"), ("b", "2"), ("c", "1"), ("d", "3"))}
+    monkeypatch.setattr(pipeline, "check_file", lambda p: made[Path(p).name])
+    paths = [tmp_path / n for n in made]
+    as_list = check_paths(paths, progress=False)
+    expected = [list(s.findings) for s in as_list]
+    for s in made.values():  # the fake hands out the same objects: reset the batch findings
+        s.findings.clear()
+    spooled = check_paths(paths, progress=False, keep=slim, spool=True)
+    assert isinstance(spooled, SubmissionSpool) and len(spooled) == 4
+    assert [s.file for s in spooled] == [s.file for s in as_list]
+    assert [[f.code for f in s.findings] for s in spooled] == [["duplicate-submission"], [],
+                                                               ["duplicate-submission"], []]
+    assert [s.findings for s in spooled] == expected
+    assert spooled[-1].file == as_list[3].file and [s.file for s in spooled[1:3]] == [as_list[1].file,
+                                                                                       as_list[2].file]
+    assert set(spooled[0].values) <= set(pipeline.SLIM_KEYS)
+    # nested iteration works (pread, no shared file position)
+    assert [(x.file, y.file) for x in spooled for y in spooled][5] == (as_list[1].file, as_list[1].file)
+    with pytest.raises(IndexError):
+        spooled[4]

@@ -105,7 +105,8 @@ def check(
             spool.add(sub)
         return slim(sub)
 
-    subs = check_paths(files, workers=workers or _auto_workers(n), progress=not quiet, keep=keep)
+    # Slim submissions are spooled to a temp file too: memory stays flat for any batch size.
+    subs = check_paths(files, workers=workers or _auto_workers(n), progress=not quiet, keep=keep, spool=True)
 
     if quiet:
         out.print(counts_line(subs), style="bold")
