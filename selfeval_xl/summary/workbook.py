@@ -137,21 +137,18 @@ def write_frame(ws: Worksheet, styles: Styles, df: pd.DataFrame, kinds: dict[str
     numeric = [k in (MONEY, NUMBER, INT) for k in kind_list]
     wrapped = [j for j in range(ncol) if wrap[j]]
     write_string, write_number = ws.write_string, ws.write_number
-    for r in range(n):
-        x = FIRST + r
-        fmts = plain if counted[r] else dimmed
-        for j in range(ncol):
-            v = cols[j][r]
-            if v is None:
-                continue  # the grid's borders come from one conditional format (_grid), not per blank
-            if numeric[j]:
-                write_number(x, j, v, fmts[j])
-            else:
-                write_string(x, j, v, fmts[j])
-        if wrapped:
-            lines = max((_lines(cols[j][r], widths[j]) for j in wrapped if cols[j][r]), default=1)
+    rows = range(FIRST, FIRST + n)
+    for j in range(ncol):  # column by column: XlsxWriter keeps every cell until close()
+        write = write_number if numeric[j] else write_string
+        on, off = plain[j], dimmed[j]
+        for x, v, ok in zip(rows, cols[j], counted, strict=True):
+            if v is not None:  # blanks get their borders from one conditional format, not per cell
+                write(x, j, v, on if ok else off)
+    if wrapped:
+        for r, texts in enumerate(zip(*(cols[j] for j in wrapped), strict=True)):
+            lines = max((_lines(t, widths[j]) for t, j in zip(texts, wrapped, strict=True) if t), default=1)
             if lines > 1:
-                ws.set_row(x, LINE_HEIGHT * lines + 2)
+                ws.set_row(FIRST + r, LINE_HEIGHT * lines + 2)
 
     total_row = None
     if totals and n:
