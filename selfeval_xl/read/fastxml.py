@@ -23,7 +23,7 @@ import re
 from selfeval_xl.read import limits
 from selfeval_xl.read.book import Formula
 from selfeval_xl.read.errors import Refused
-from selfeval_xl.read.xmlsafe import _entity_decl, _external
+from selfeval_xl.read.xmlsafe import entity_decl, external_entity
 
 _CELL = re.compile(r'<c r="([A-Z]{1,3}[0-9]{1,7})"(?: s="[0-9]+")?(?: t="([a-zA-Z]+)")?>'
                    r'(?:(<f)((?: [a-zA-Z0-9]+="[^"]*")*)(?:/>|>([^<]*)</f>))?(?:<v>([^<]*)</v>)?</c>')
@@ -50,9 +50,9 @@ def validate(data: bytes, part: str) -> None:
     """Well-formedness and the entity guard, with no per-element Python calls."""
     p = pyexpat.ParserCreate()
     p.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
-    p.EntityDeclHandler = _entity_decl
-    p.UnparsedEntityDeclHandler = _entity_decl
-    p.ExternalEntityRefHandler = _external
+    p.EntityDeclHandler = entity_decl
+    p.UnparsedEntityDeclHandler = entity_decl
+    p.ExternalEntityRefHandler = external_entity
     try:
         p.Parse(data, True)
     except pyexpat.ExpatError as exc:

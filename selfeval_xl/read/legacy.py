@@ -17,7 +17,7 @@ from selfeval_xl.layout.cells import col_letter
 from selfeval_xl.read import isolate, limits
 from selfeval_xl.read.book import Book, Formula, SheetData
 from selfeval_xl.read.errors import Refused
-from selfeval_xl.read.ooxml import _parse
+from selfeval_xl.read.ooxml import parse_xml
 from selfeval_xl.read.xmlsafe import parser
 from selfeval_xl.read.zipparts import Parts
 
@@ -213,7 +213,7 @@ def ods_details(parts: Parts) -> tuple[dict[str, dict[str, Formula]], dict[str, 
     p.StartElementHandler = start
     p.EndElementHandler = end
     p.CharacterDataHandler = chars
-    _parse(p, data, "content.xml")
+    parse_xml(p, data, "content.xml")
     return formulas, protected, names, strings
 
 
@@ -265,5 +265,5 @@ def _ods_meta(data: bytes) -> tuple[str | None, dict[str, str]]:
     p.StartElementHandler = start
     p.EndElementHandler = end
     p.CharacterDataHandler = text
-    _parse(p, data, "meta.xml")
+    parse_xml(p, data, "meta.xml")
     return "".join(gen).strip() or None, props

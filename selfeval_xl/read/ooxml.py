@@ -25,7 +25,7 @@ REL_CUSTOM = "/custom-properties"
 REL_APP = "/extended-properties"
 
 
-def _parse(p: pyexpat.XMLParserType, data: bytes, part: str) -> None:
+def parse_xml(p: pyexpat.XMLParserType, data: bytes, part: str) -> None:
     try:
         p.Parse(data, True)
     except pyexpat.ExpatError as exc:
@@ -44,7 +44,7 @@ def parse_rels(data: bytes, part: str) -> dict[str, tuple[str, str]]:
             out[attrs.get("Id", "")] = (attrs.get("Type", ""), attrs.get("Target", ""))
 
     p.StartElementHandler = start
-    _parse(p, data, part)
+    parse_xml(p, data, part)
     return out
 
 
@@ -84,7 +84,7 @@ def parse_workbook(data: bytes, part: str) -> tuple[list[tuple[str, str, str]], 
     p.StartElementHandler = start
     p.EndElementHandler = end
     p.CharacterDataHandler = text
-    _parse(p, data, part)
+    parse_xml(p, data, part)
     if len(sheets) > limits.MAX_SHEETS:
         raise Refused("too-large", f"工作表 {len(sheets)} 个，超过上限 {limits.MAX_SHEETS}")
     return sheets, names, flags["date1904"]
@@ -125,7 +125,7 @@ def parse_sst(data: bytes, part: str) -> list[str]:
     p.StartElementHandler = start
     p.EndElementHandler = end
     p.CharacterDataHandler = text
-    _parse(p, data, part)
+    parse_xml(p, data, part)
     return out
 
 
@@ -210,7 +210,7 @@ def parse_sheet(data: bytes, part: str) -> tuple[dict[str, tuple[str | None, str
     p.ordered_attributes = True
     p.StartElementHandler = start
     p.CharacterDataHandler = text
-    _parse(p, data, part)
+    parse_xml(p, data, part)
     return cells, formulas, protected
 
 
@@ -255,7 +255,7 @@ def parse_custom(data: bytes, part: str) -> dict[str, str]:
     p.StartElementHandler = start
     p.EndElementHandler = end
     p.CharacterDataHandler = text
-    _parse(p, data, part)
+    parse_xml(p, data, part)
     return out
 
 
@@ -281,7 +281,7 @@ def parse_app(data: bytes, part: str) -> str | None:
     p.StartElementHandler = start
     p.EndElementHandler = end
     p.CharacterDataHandler = text
-    _parse(p, data, part)
+    parse_xml(p, data, part)
     app = "".join(found.get("Application", [])).strip()
     ver = "".join(found.get("AppVersion", [])).strip()
     if not app:

@@ -7,11 +7,11 @@ import pyexpat
 from selfeval_xl.read.errors import Refused
 
 
-def _entity_decl(*_args: object) -> None:
+def entity_decl(*_args: object) -> None:
     raise Refused("too-large", "XML 中含有实体声明（疑似“XML 实体炸弹”）")
 
 
-def _external(*_args: object) -> int:
+def external_entity(*_args: object) -> int:
     raise Refused("too-large", "XML 中引用了外部实体")
 
 
@@ -21,9 +21,9 @@ def parser() -> pyexpat.XMLParserType:
     p.buffer_text = True
     p.buffer_size = 65536
     p.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
-    p.EntityDeclHandler = _entity_decl
-    p.UnparsedEntityDeclHandler = _entity_decl
-    p.ExternalEntityRefHandler = _external
+    p.EntityDeclHandler = entity_decl
+    p.UnparsedEntityDeclHandler = entity_decl
+    p.ExternalEntityRefHandler = external_entity
     return p
 
 
