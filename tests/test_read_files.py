@@ -306,3 +306,24 @@ def test_memory_does_not_grow_with_files_read(clean: Path) -> None:
     finally:
         tracemalloc.stop()
     assert after_300 - after_50 < 256 * 1024, (after_50, after_300)
+
+
+@pytest.mark.parametrize("part,root", [("xl/worksheets/sheet5.xml", "worksheet"), ("xl/workbook.xml", "workbook"),
+                                       ("docProps/custom.xml", "Properties"), ("_rels/.rels", "Relationships")])
+def test_entity_declarations_refused_in_every_part(tmp_path: Path, clean: Path, part: str, root: str) -> None:
+    def bomb(name: str, data: bytes) -> bytes:
+        if name != part:
+            return data
+        text = data.decode()
+        i = text.index("<" + root)
+        return (text[:i] + f'<!DOCTYPE {root} [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>' + text[i:]).encode()
+
+    snap = checked_read(rezip(clean, tmp_path / "ent.xlsx", bomb))
+    _only(snap, "too-large")
+
+
+def test_xlsm_is_read_like_xlsx(tmp_path: Path, clean: Path) -> None:
+    p = tmp_path / "宏.xlsm"
+    p.write_bytes(clean.read_bytes())
+    snap = checked_read(p)
+    assert snap.format == "xlsm" and snap.readable and codes_of(snap) == []
