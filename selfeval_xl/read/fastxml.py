@@ -26,14 +26,12 @@ from selfeval_xl.read.errors import Refused
 from selfeval_xl.read.xmlsafe import entity_decl, external_entity
 
 _CELL = re.compile(r'<c r="([A-Z]{1,3}[0-9]{1,7})"(?: s="[0-9]+")?(?: t="([a-zA-Z]+)")?>'
-                   r'(?:(<f)((?: [a-zA-Z0-9]+="[^"]*")*)(?:/>|>([^<]*)</f>))?(?:<v>([^<]*)</v>)?</c>')
+                   r'(?:(<f)((?: [a-zA-Z0-9]+="[^"<]*")*)(?:/>|>([^<]*)</f>))?(?:<v>([^<]*)</v>)?</c>')
 _ESCAPED_VALUE = re.compile(r"<v>[^<&\r]*[&\r]")
 _FATTR = re.compile(r'([a-zA-Z0-9]+)="([^"]*)"')
 _PROT = re.compile(r'<sheetProtection\b[^>]*?\ssheet="(1|true)"')
 _SI = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>')
-_SI_ANY = re.compile(r"<si>(.*?)</si>|<si/>", re.S)
 _T = re.compile(r"<t(?:\s[^>]*)?>([^<]*)</t>")
-_RPH = re.compile(r"<rPh\b.*?</rPh>", re.S)
 
 
 VALIDATE = False
@@ -116,6 +114,22 @@ def sheet(data: bytes) -> tuple[dict[str, tuple[str | None, str]], dict[str, For
     return cells, formulas, m is not None
 
 
+def _strip_phonetic(body: str) -> str | None:
+    """`body` without its <rPh>…</rPh> runs; None when one is not closed."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        i = body.find("<rPh", pos)
+        if i < 0:
+            out.append(body[pos:])
+            return "".join(out)
+        j = body.find("</rPh>", i)
+        if j < 0:
+            return None
+        out.append(body[pos:i])
+        pos = j + len("</rPh>")
+
+
 def shared_strings(data: bytes) -> list[str] | None:
     """The shared strings when every <si> is a plain <t>, else None."""
     try:
@@ -129,14 +143,21 @@ def shared_strings(data: bytes) -> list[str] | None:
         raise Refused("too-large", f"共享字符串超过 {limits.MAX_STRING_COUNT} 条")
     found = _SI.findall(s)
     if len(found) != total:
-        # rich-text runs (LibreOffice writes them): every <si> on its own, phonetic runs left out
-        items = _SI_ANY.findall(s)
-        if len(items) != total:
+        # rich-text runs (LibreOffice writes them): every <si> on its own, phonetic runs left out.
+        # str.split/partition, not a lazy regex: linear even on hostile input.
+        if "<si " in s or "<si/>" in s:
             return None
+        pieces = s.split("<si>")[1:]
         found = []
-        for body in items:
+        for piece in pieces:
+            body, sep, _rest = piece.partition("</si>")
+            if not sep:
+                return None
             if "<rPh" in body:
-                body = _RPH.sub("", body)
+                stripped = _strip_phonetic(body)
+                if stripped is None:
+                    return None
+                body = stripped
             found.append("".join(_T.findall(body)))
     return [ooxml_unescape(_text(x)) if "&" in x or "\r" in x or "_x" in x else x for x in found]
 
@@ -153,8 +174,8 @@ _APP = re.compile(r"<Application>([^<]*)</Application>")
 _APPVER = re.compile(r"<AppVersion>([^<]*)</AppVersion>")
 
 
-_REL_FAST = re.compile(r'<Relationship Id="([^"&]*)" Type="([^"&]*)" Target="([^"&]*)"(?: TargetMode="[A-Za-z]+")?/>')
-_DEFINED_FAST = re.compile(r'<definedName name="([^"&]*)"((?: [A-Za-z:]+="[^"]*")*)>([^<]*)</definedName>')
+_REL_FAST = re.compile(r'<Relationship Id="([^"&<]*)" Type="([^"&<]*)" Target="([^"&<]*)"(?: TargetMode="[A-Za-z]+")?/>')
+_DEFINED_FAST = re.compile(r'<definedName name="([^"&<]*)"((?: [A-Za-z:]+="[^"<]*")*)>([^<]*)</definedName>')
 
 
 def _attrs(s: str) -> dict[str, str]:
