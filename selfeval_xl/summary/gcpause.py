@@ -1,0 +1,24 @@
+"""Pause the cyclic garbage collector while building frames and the workbook.
+
+Both allocate hundreds of thousands of small acyclic objects (rows, cell tuples); each burst
+triggers collections that walk every live object, the checked submissions included. Pausing
+the collector for the duration saves about a fifth of the summary's time; reference counting
+still frees everything, and the collector is restored (if it was on) even on error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterator
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
