@@ -77,10 +77,17 @@ def main(argv: list[str] | None = None) -> int:
 
     import lo
 
-    from selfeval_xl.api import load
+    from selfeval_xl.api import LoadError, load
     from selfeval_xl.summary import title_for, write_summary
 
-    c = load([args.samples], progress=False)
+    if not lo.soffice_available() or not shutil.which("pdftoppm") or not shutil.which("pdftotext"):
+        print("需要 LibreOffice（soffice）和 poppler-utils（pdftoppm、pdftotext）", file=sys.stderr)
+        return 2
+    try:
+        c = load([args.samples], progress=False)
+    except LoadError as exc:
+        print(f"找不到示例报送：{exc}", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory() as d:
         work = Path(d)
         xlsx = work / f"{title_for(c)}.xlsx"
