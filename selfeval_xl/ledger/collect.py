@@ -17,6 +17,7 @@ import os
 import sqlite3
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -150,14 +151,21 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
         batches = [pool.submit(store.store_batch, arc, [(Path(it.path), it.sha256, it.object)
                                                         for it in todo[k:k + size]])
                    for k in range(0, len(todo), size)]
+        # A checked chunk is recorded as soon as its copies are durable, without stopping the
+        # checking to wait for the disk (a flush can take long on a busy machine).
+        pending: deque[list[tuple[CollectItem, Submission, Future[list[Exception | None]], int]]] = deque()
         buffer: list[tuple[CollectItem, Submission, Future[list[Exception | None]], int]] = []
         for k, sub in enumerate(check([t.path for t in todo], workers)):
             buffer.append((todo[k], sub, batches[k // size], intake[k]))
             if len(buffer) >= size:
-                _record_chunk(conn, arc, buffer, received_at, tick)
+                pending.append(buffer)
                 buffer = []
+            while pending and pending[0][0][2].done():
+                _record_chunk(conn, arc, pending.popleft(), received_at, tick)
         if buffer:
-            _record_chunk(conn, arc, buffer, received_at, tick)
+            pending.append(buffer)
+        while pending:
+            _record_chunk(conn, arc, pending.popleft(), received_at, tick)
         _describe_supersedes(conn, [i for i in items if i.state == NEW], received_at)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
