@@ -29,7 +29,7 @@ _CELL = re.compile(r'<c r="([A-Z]{1,3}[0-9]{1,7})"(?: s="[0-9]+")?(?: t="([a-zA-
                    r'(?:(<f)((?: [a-zA-Z0-9]+="[^"<]*")*)(?:/>|>([^<]*)</f>))?(?:<v>([^<]*)</v>)?</c>')
 _ESCAPED_VALUE = re.compile(r"<v>[^<&\r]*[&\r]")
 _FATTR = re.compile(r'([a-zA-Z0-9]+)="([^"]*)"')
-_PROT = re.compile(r'<sheetProtection\b[^>]*?\ssheet="(1|true)"')
+_PROT = re.compile(rb'<sheetProtection\b[^>]*?\ssheet="(1|true)"')
 _SI = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>')
 _T = re.compile(r"<t(?:\s[^>]*)?>([^<]*)</t>")
 
@@ -81,12 +81,22 @@ def ooxml_unescape(s: str) -> str:
 
 
 def sheet(data: bytes) -> tuple[dict[str, tuple[str | None, str]], dict[str, Formula], bool] | None:
-    """(cells, formulas, protected) of an already validated sheet part, or None: use the general parser."""
-    try:
-        s = data.decode("utf-8")
-    except UnicodeDecodeError:
+    """(cells, formulas, protected) of a plain sheet part, or None: use the general parser.
+
+    Only the <sheetData> region is decoded and scanned (cells live nowhere else); the
+    protection element is looked for after it.
+    """
+    start = data.find(b"<sheetData")
+    end = data.rfind(b"</sheetData>")
+    if start < 0:
         return None
-    if "<![CDATA[" in s or "<!--" in s:
+    if end < 0:  # <sheetData/>: no cells at all
+        if b"</c>" in data:
+            return None
+        end = start
+    try:
+        s = data[start:end].decode("utf-8")
+    except UnicodeDecodeError:
         return None
     closed = s.count("</c>")
     if closed > limits.MAX_CELLS:  # before building anything: memory stays bounded
@@ -110,8 +120,7 @@ def sheet(data: bytes) -> tuple[dict[str, tuple[str | None, str]], dict[str, For
             if a.get("t") == "shared":
                 si, ref = a.get("si"), a.get("ref")
         formulas[r] = (_text(ftext) or None, si, ref)
-    m = _PROT.search(s)
-    return cells, formulas, m is not None
+    return cells, formulas, _PROT.search(data, end) is not None
 
 
 def _strip_phonetic(body: str) -> str | None:
