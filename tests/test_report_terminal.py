@@ -47,3 +47,22 @@ def test_errors_listed_before_warnings() -> None:
 
 def test_counts_line_empty() -> None:
     assert counts_line([]) == "共 0 份：通过 0，警告 0，未通过 0，无法读取 0"
+
+
+def test_file_names_and_messages_are_not_rich_markup() -> None:
+    from selfeval_xl.model import codes
+
+    f = codes.make("tampered-cell", sheet="支出", cell="A1", detail="[bold red]改动[/bold red]")
+    text = _render([sub("[red]部门[/red].xlsx", f)])
+    assert "[red]部门[/red].xlsx" in text and "[bold red]改动[/bold red]" in text
+
+
+def test_large_batch_prints_in_chunks_with_one_header() -> None:
+    from report_samples import sum_mismatch
+
+    subs = [sub(f"f{i:03d}.xlsx", *( [sum_mismatch()] if i % 3 == 0 else [])) for i in range(120)]
+    text = _render(subs)
+    assert text.count("文件 / 问题") == 1
+    assert sum(1 for line in text.splitlines() if "f0" in line or "f1" in line) == 120
+    assert text.count("支出!B6") == 40
+    assert "共 120 份：通过 80，警告 0，未通过 40，无法读取 0" in text
