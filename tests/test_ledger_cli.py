@@ -80,3 +80,15 @@ def test_collect_misuse_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert not (tmp_path / "a").exists()
     r = _invoke("collect", monkeypatch=monkeypatch)
     assert r.exit_code == 2
+
+
+def test_collect_with_two_worker_processes(inbox: Path, tmp_path: Path) -> None:
+    from selfeval_xl.ledger import collect
+
+    files = sorted(inbox.iterdir())
+    rep = collect(files, tmp_path / "arc", workers=2, progress=True)
+    assert rep.new == len(files) and rep.failed == 0
+    by_name = {i.name: i for i in rep.items}
+    assert {i.status for i in rep.items} >= {"pass", "fail"}
+    assert all(by_name[f.name].sha256 for f in files)
+    assert len(current_submissions(tmp_path / "arc", 2021)) == len({i.dept_code for i in rep.items if i.dept_code})
