@@ -179,3 +179,19 @@ def test_legacy_resaves_are_checked_but_get_no_annotated_copy(template, tmp_path
     assert r.output.count("支出!B6") == 2 and "f.xls：.xls 格式无法生成标注副本" in r.output
     assert "f.ods：.ods 格式无法生成标注副本" in r.output
     assert not (tmp_path / "退回").exists() or not list((tmp_path / "退回").iterdir())
+
+
+def test_cli_json_is_the_same_with_two_workers(template, tmp_path: Path) -> None:
+    for i in range(6):
+        _make(template, tmp_path / "in" / f"f{i}.xlsx", **{"dept.code": f"90{i % 4}", "expenditure.project": D(30 + i % 2)})
+    docs = []
+    for w in ("1", "2"):
+        js = tmp_path / f"w{w}.json"
+        r = runner.invoke(app, ["check", str(tmp_path / "in"), "--workers", w, "--json", str(js), "-q"])
+        assert r.exit_code == 1, r.output
+        doc = json.loads(js.read_text(encoding="utf-8"))
+        doc.pop("checked_at")
+        docs.append(doc)
+    assert docs[0] == docs[1]
+    assert docs[0]["counts"]["submissions"] == 6
+    assert sum(any(f["code"] == "duplicate-submission" for f in s["findings"]) for s in docs[0]["submissions"]) == 4
