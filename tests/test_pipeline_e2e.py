@@ -113,7 +113,12 @@ def test_duplicate_submission_same_code_and_year_only(template, tmp_path: Path) 
     assert "b.xlsx" in dup[0][0].message and "a.xlsx" in dup[1][0].message
 
 
-def test_two_workers_give_the_same_results_as_one(template, tmp_path: Path) -> None:
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_two_workers_give_the_same_results_as_one(template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  method: str) -> None:
+    from selfeval_xl import pipeline
+
+    monkeypatch.setattr(pipeline, "START_METHOD", method)  # spawn: what Windows does
     paths = [_make(template, tmp_path / f"f{i:02d}.xlsx", **{"dept.code": f"9060{i:02d}",
                                                               "expenditure.project": D(30 + i % 2)})
              for i in range(8)]
