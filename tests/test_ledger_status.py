@@ -149,3 +149,17 @@ def test_excel_output_survives_hostile_text(tmp_path: Path) -> None:
     assert row[1].value == "@SUM(1)" and row[1].data_type == "s"
     assert row[2].data_type == "s" and row[2].value.startswith("=cmd") and row[2].value.endswith("…")
     assert row[4].value == "-1" and row[6].value == "+x.xlsx"
+
+
+def test_cli_status_dept_shows_every_version_with_superseded(arc: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    _register()
+    res = CliRunner().invoke(app, ["status", "--archive", str(arc), "--dept", "002", "--year", "2021"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    heads = [ln for ln in lines if ln.startswith("002")]
+    assert [h.split()[0] for h in heads] == ["002.xlsx", "002_v0.xlsx", "002_v2.xlsx"]
+    assert "当前有效" in heads[-1] and all("已被替代" in h for h in heads[:-1])
+    assert res.output.count("替代。") == 2 and "002_v2.xlsx）替代" in res.output
+    res = CliRunner().invoke(app, ["status", "--archive", str(arc), "--dept", "nope"])
+    assert res.exit_code == 0 and "没有预算编码 nope" in res.output

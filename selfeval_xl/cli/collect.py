@@ -138,6 +138,8 @@ def status_cmd(
     year: Annotated[int | None, typer.Option("--year", "-y", help="年度（默认：报送库中最新的年度）")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE.xlsx",
                                                 help="另存为 Excel 报送情况表")] = None,
+    dept: Annotated[str | None, typer.Option("--dept", "-d", metavar="CODE",
+                                             help="只看一个部门（预算编码）的全部报送版本和审核意见")] = None,
 ) -> None:
     """报送情况：按名单列出每个部门 未提交 / 未通过 / 待说明 / 已通过，并列出催报名单。"""
     from selfeval_xl.ledger import status
@@ -145,6 +147,14 @@ def status_cmd(
 
     if output is not None and output.suffix.lower() != ".xlsx":
         _fail(f"输出文件须为 .xlsx：{output}")
+    if dept is not None:
+        try:
+            _print_history(archive, dept, year)
+        except LedgerError as exc:
+            _fail(str(exc))
+        except sqlite3.Error as exc:
+            _fail(_db_problem(archive, exc), 1)
+        return
     try:
         rep = status(archive, roster=roster, year=year)
     except (LedgerError, RosterError) as exc:
@@ -213,6 +223,28 @@ def _print_status(rep: StatusReport) -> None:
         con.print(f"[yellow]另有 {len(rep.unidentified)} 份报送无法识别预算编码或年度（无法读取或未填写）：[/yellow]")
         for received, name, st in rep.unidentified[:MAX_ROWS]:
             con.print(f"  {received}  {_esc(name)}  {STATUS_ZH.get(st, st)}")
+
+
+def _print_history(archive: Path, code: str, year: int | None) -> None:
+    """Every version a department sent (oldest first), each with its findings; superseded ones say by which."""
+    from selfeval_xl.ledger import history
+
+    subs = history(archive, code, year)
+    con = _console()
+    if not subs:
+        con.print(f"报送库中没有预算编码 {code} 的报送" + (f"（{year} 年度）" if year else "") + "。", markup=False)
+        return
+    for s in subs:
+        name = Path(s.file).name
+        sup = next((f for f in s.findings if f.code == "superseded"), None)
+        head = f"[bold]{_esc(name)}[/bold]  {s.year or ''} 年度  " \
+               f"[{STATUS_STYLE.get(s.status, 'white')}]{STATUS_ZH.get(s.status, s.status)}[/]"
+        con.print(head + ("  [dim]已被替代[/dim]" if sup else "  [green]当前有效[/green]"))
+        for f in s.findings:
+            where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
+            tag = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]", "info": "[dim]提示[/dim]"}[f.severity]
+            note = "（已说明）" if f.explained else ""
+            con.print(f"  {tag} {_esc(where)} {_esc(f.message)}{note}")
 
 
 # ---- verify -------------------------------------------------------------------------------------
