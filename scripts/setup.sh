@@ -24,8 +24,10 @@ if [ ! -x "$venv/bin/python" ]; then
     # Debian/Ubuntu ship venv separately; install it when we may (CI runs as root).
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       ver=$("$python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+      echo "==> 安装 python$ver-venv (apt-get)"
+      apt-get update >/dev/null
       DEBIAN_FRONTEND=noninteractive apt-get install -y "python$ver-venv" >/dev/null \
-        || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y "python$ver-venv" >/dev/null; }
+        || DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv >/dev/null
       "$python" -m venv "$venv"
     else
       echo "无法创建虚拟环境：请安装 python3-venv（如 sudo apt-get install python3-venv）后重试。" >&2
