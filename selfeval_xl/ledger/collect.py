@@ -1,10 +1,11 @@
 """`collect`: archive and record new submissions (hash first, check each new file once).
 
-Order per chunk of new files, so that a crash at any point leaves the archive consistent:
-  1. journal them in `intake` (committed);
-  2. copy them into objects/ (temp files hashed while copying, flush, os.replace, flush);
-  3. one transaction records submissions, values, findings, supersedes older ones and deletes
-     the intake rows.
+The order, so that a crash at any point leaves the archive consistent:
+  1. journal every new file in `intake` (committed) — before any object is written;
+  2. per chunk, copy into objects/ (temp files hashed while copying, flush, os.replace, flush),
+     in a background thread while the files are being checked;
+  3. per chunk, one transaction records submissions, values and findings, supersedes older
+     ones and deletes the chunk's intake rows.
 A process killed between 1 and 3 leaves intake rows, whole objects and temp files, all
 owned by a dead pid: `repair` (run by the next collect and by verify) finishes or removes them.
 Two processes may collect the same file at once: the object rename is idempotent and
