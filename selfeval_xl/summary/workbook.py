@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from selfeval_xl.summary.atomic import replacing
 from selfeval_xl.summary.charts import write_statistics
+from selfeval_xl.summary.fastsheet import FastSheet
 from selfeval_xl.summary.frame import BOOL, INT, MONEY, NUMBER, Collection, exclusion_note
 from selfeval_xl.summary.gcpause import paused_gc
 from selfeval_xl.summary.placed import FIRST, HEADER_ROW, Exact, Placed
@@ -60,7 +61,7 @@ def _write(path: str, c: Collection) -> None:
     note = exclusion_note(c) + f"金额单位：{unit}。"
     placed: dict[str, Placed] = {}
     for name, sheet in SHEETS.items():
-        ws = wb.add_worksheet(sheet)
+        ws = wb.add_worksheet(sheet, worksheet_class=FastSheet)
         df = c.frame(name)
         if name in NOT_SHOWN:
             df = df.drop(columns=list(NOT_SHOWN[name]))
@@ -137,14 +138,17 @@ def write_frame(ws: Worksheet, styles: Styles, df: pd.DataFrame, kinds: dict[str
     dimmed = [styles.get(roles[j], True, wrap[j]) for j in range(ncol)]
     numeric = [k in (MONEY, NUMBER, INT) for k in kind_list]
     wrapped = [j for j in range(ncol) if wrap[j]]
-    write_string, write_number = ws.write_string, ws.write_number
     rows = range(FIRST, FIRST + n)
     for j in range(ncol):  # column by column: XlsxWriter keeps every cell until close()
-        write = write_number if numeric[j] else write_string
         on, off = plain[j], dimmed[j]
-        for x, v, ok in zip(rows, cols[j], counted, strict=True):
+        formats = [on if ok else off for ok in counted]
+        if isinstance(ws, FastSheet):
+            ws.put_column(j, rows, cols[j], formats, numeric[j])
+            continue
+        write = ws.write_number if numeric[j] else ws.write_string
+        for x, v, f in zip(rows, cols[j], formats, strict=True):
             if v is not None:  # blanks get their borders from one conditional format, not per cell
-                write(x, j, v, on if ok else off)
+                write(x, j, v, f)
     if wrapped:
         for r, texts in enumerate(zip(*(cols[j] for j in wrapped), strict=True)):
             lines = max((_lines(t, widths[j]) for t, j in zip(texts, wrapped, strict=True) if t), default=1)
