@@ -37,11 +37,58 @@ def _register() -> None:
         importlib.import_module(f"selfeval_xl.cli.{name}")
 
 
-def main() -> None:
-    """Console entry point: no traceback ever reaches a user."""
+def usage_message(exc: Exception) -> str:
+    """Click's usage errors in Chinese (typer raises them before any command code runs)."""
+    from typer._click import exceptions as ce
+
+    hint = getattr(exc, "param_hint", None) or ""
+    param = getattr(exc, "param", None)
+    if not hint and param is not None:
+        opts = getattr(param, "opts", None) or [getattr(param, "name", "")]
+        hint = " / ".join(str(o) for o in opts)
+    if isinstance(exc, ce.NoSuchOption):
+        text = f"没有这个选项：{exc.option_name}"
+        if exc.possibilities:
+            text += f"（是否想用 {'、'.join(sorted(exc.possibilities))}？）"
+    elif isinstance(exc, ce.MissingParameter):
+        text = f"缺少参数：{hint or '必填参数'}"
+    elif isinstance(exc, ce.BadOptionUsage):
+        text = f"选项用法有误：{exc.option_name}（{exc.message}）"
+    elif isinstance(exc, ce.BadParameter):
+        text = f"参数 {hint} 的值无效：{exc.message}"
+    elif "No such command" in str(exc):
+        text = f"没有这个命令：{str(exc).split(chr(39))[1] if chr(39) in str(exc) else exc}"
+    elif "unexpected extra argument" in str(exc).lower():
+        text = f"多余的参数：{str(exc).split('(')[-1].rstrip(')')}"
+    else:
+        text = f"用法有误：{exc}"
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "selfeval-xl"
+    return f"{text}\n运行 {command} --help 查看用法。"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: no traceback ever reaches a user; usage errors exit 2 in Chinese."""
+    from typer._click import exceptions as ce
+
     _register()
     try:
-        app()
+        command = typer.main.get_command(app)
+        rc = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="selfeval-xl",
+                          standalone_mode=False)
+        sys.exit(rc if isinstance(rc, int) else 0)
+    except ce.NoArgsIsHelpError as exc:
+        exc.show()
+        sys.exit(0)
+    except ce.UsageError as exc:
+        typer.echo(usage_message(exc), err=True)
+        sys.exit(2)
+    except typer.Abort:
+        typer.echo("已取消。", err=True)
+        sys.exit(1)
+    except ce.ClickException as exc:
+        typer.echo(f"出错：{exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         typer.echo("已中断。", err=True)
         sys.exit(130)
