@@ -5,16 +5,15 @@ from __future__ import annotations
 import io
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from selfeval_xl.atomic import write_bytes
 from selfeval_xl.generate.cached import cached_values
 from selfeval_xl.generate.plan import plan_of, validation_options
 from selfeval_xl.generate.stamp import ooxml_escape, stamp_values, write_stamp, xml_safe
@@ -55,35 +54,9 @@ def write_workbook(path: str | os.PathLike[str], template: Template, *, units: i
                    password: str | None = None) -> None:
     """Write the workbook of `template` to `path` atomically (temp file + os.replace)."""
     data = workbook_bytes(template, units=units, values=values, locked=locked, password=password)
-    atomic_write(Path(path), data)
+    write_bytes(path, data)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a normal file is wanted
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-_UMASK: list[int] = []
-
-
-def _umask() -> int:
-    """The process umask, read once (reading it means setting it, so not on every write)."""
-    if not _UMASK:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        _UMASK.append(mask)
-    return _UMASK[0]
 
 
 def workbook_bytes(template: Template, *, units: int = 1, values: Mapping[str, Any] | None = None,

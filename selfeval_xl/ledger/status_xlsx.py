@@ -7,12 +7,11 @@ department name like "=HYPERLINK(…)" stays text.
 from __future__ import annotations
 
 import os
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 import xlsxwriter
 
+from selfeval_xl.atomic import atomic_path
 from selfeval_xl.ledger.derived import KEY_FIGURES
 from selfeval_xl.ledger.status import DeptStatus, StatusReport
 
@@ -20,19 +19,8 @@ HEADERS = ["序号", "预算编码", "部门名称", "状态", "联系人", "最
 
 
 def write_status_xlsx(path: str | os.PathLike[str], rep: StatusReport) -> None:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        _write(tmp, rep)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_path(path) as tmp:
+        _write(str(tmp), rep)
 
 
 def _write(path: str, rep: StatusReport) -> None:

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from selfeval_xl import __version__
+from selfeval_xl.atomic import atomic_path as replacing
 from selfeval_xl.model.money import decimals_of
-from selfeval_xl.summary.atomic import replacing
 from selfeval_xl.summary.frame import BOOL, FRAMES, INT, MONEY, NUMBER, TEXT, Collection, exclusion_note
 
 CSV_NAMES = {"overview": "总览", "income": "收入", "expenditure": "支出和结余", "three_public": "三公经费",

@@ -17,7 +17,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from selfeval_xl.summary.atomic import replacing
+from selfeval_xl.atomic import atomic_path as replacing
 from selfeval_xl.summary.charts import write_statistics
 from selfeval_xl.summary.fastsheet import FastSheet
 from selfeval_xl.summary.frame import BOOL, INT, MONEY, NUMBER, Collection, exclusion_note
