@@ -1,4 +1,5 @@
-"""Step 4: a warning is `explained` when the department wrote a 情况说明 for its rule id.
+"""Step 4: a warning is `explained` when the department wrote a 情况说明 for its rule id
+(or, for warnings no spec rule raises, such as three-public-growth, its finding code).
 
 Why: soft warnings (实有人数超编, 结余不符) may stand with an explanation, as in the 决算
 clients' 出错说明; errors must be fixed and are never marked explained.
@@ -18,12 +19,13 @@ def explained_rules(rows: dict[str, list[dict]]) -> set[str]:
     out = set()
     for row in rows.get(EXPLANATIONS, []):
         rule, text = row.get("rule"), row.get("text")
-        if isinstance(rule, str) and rule and isinstance(text, str) and text.strip():
-            out.add(rule)
+        if isinstance(rule, str) and rule.strip() and isinstance(text, str) and text.strip():
+            out.add(rule.strip())
     return out
 
 
 def mark_explained(findings: list[Finding], rules: set[str]) -> list[Finding]:
     if not rules:
         return findings
-    return [replace(f, explained=True) if f.severity == "warning" and f.rule in rules else f for f in findings]
+    return [replace(f, explained=True) if f.severity == "warning" and (f.rule in rules or f.code in rules) else f
+            for f in findings]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
 
+from selfeval_xl.check.explain import explained_rules  # noqa: F401 - re-exported for status/query
 from selfeval_xl.model import codes
 from selfeval_xl.model.findings import Finding
 from selfeval_xl.model.money import fmt
@@ -31,16 +31,6 @@ def _cell_of(template_id: str | None, version: str | None, units: int, key: str)
         return cell.sheet, cell.a1
     except Exception:  # a broken spec must not stop the ledger from answering
         return "三公经费", "B5"
-
-
-def explained_rules(tables: dict[str, list[dict[str, Any]]]) -> set[str]:
-    """Rule ids the department explained in the 情况说明 table (with some text)."""
-    out: set[str] = set()
-    for row in tables.get("explanations", []) or []:
-        rule, text = row.get("rule"), row.get("text")
-        if rule and text not in (None, ""):
-            out.add(str(rule).strip())
-    return out
 
 
 def growth_finding(current: object, previous: object, *, template_id: str | None = None,

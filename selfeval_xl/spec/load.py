@@ -117,7 +117,11 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
         raise SpecError("grades: 应按分数线从高到低排列")
 
     rules_doc = doc.get("rules") or []
-    choice_lists = {"@warning-rules": tuple(str(r.get("id")) for r in rules_doc if r.get("severity") == "warning")}
+    # Warnings a department may explain: the spec's warning rules, plus warning codes that no
+    # spec rule raises (e.g. three-public-growth from the ledger) listed under `explainable`.
+    explainable = [str(x) for x in doc.get("explainable") or []]
+    choice_lists = {"@warning-rules": tuple(str(r.get("id")) for r in rules_doc if r.get("severity") == "warning")
+                    + tuple(explainable)}
 
     fields: dict[str, Field] = {}
     for key, d in (doc.get("fields") or {}).items():
