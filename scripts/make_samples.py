@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
-import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +22,7 @@ import xlsxwriter
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from selfeval_xl.atomic import write_bytes  # noqa: E402
 from selfeval_xl.generate import workbook_bytes  # noqa: E402
 from selfeval_xl.prefill import load_values, units_in  # noqa: E402
 from selfeval_xl.spec import default_template  # noqa: E402
@@ -100,21 +99,6 @@ def outputs() -> dict[Path, bytes]:
     return out
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def same_content(a: bytes, b: bytes) -> bool:
     """Equal bytes, or the same zip parts with the same uncompressed content (zlib may differ)."""
     if a == b:
@@ -159,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     written = 0
     for path, data in expected.items():
         if not path.exists() or not same_content(path.read_bytes(), data):
-            _atomic_write(path, data)
+            write_bytes(path, data)
             written += 1
     for path in sorted(SUBMISSIONS.glob("*.xlsx")):
         if path not in expected:
