@@ -49,6 +49,20 @@ class GenerateError(ValueError):
     """A value cannot be written (unknown input name, wrong type); the message is Chinese."""
 
 
+DEFAULT_HEIGHT = 15.0
+LINE_HEIGHT = 14.5
+
+
+def text_height(text: str, width: float) -> float:
+    """Points needed to show `text` wrapped in a column `width` characters wide (CJK count 2)."""
+    per_line = max(4.0, width * 0.95)
+    lines = 0
+    for line in text.splitlines() or [""]:
+        units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)
+        lines += max(1, -(-int(units) // int(per_line)))
+    return lines * LINE_HEIGHT + 6
+
+
 def write_workbook(path: str | os.PathLike[str], template: Template, *, units: int = 1,
                    values: Mapping[str, Any] | None = None, locked: Iterable[str] = (),
                    password: str | None = None) -> None:
@@ -167,7 +181,7 @@ class _Writer:
             ws.set_column(i, i, w)
         for c in sp.extra_cols:
             ws.set_column(c, c, 16)
-        for r, h in sorted(s.heights.items()):
+        for r, h in sorted(self._heights(s).items()):
             ws.set_row(r, h)
         for r1, c1, r2, c2 in s.merges:
             ws.merge_range(r1, c1, r2, c2, "", cell_fmt.get(Cell(s.name, r1, c1)))
@@ -191,6 +205,24 @@ class _Writer:
         ws.hide_gridlines(2)
         if sp.freeze:
             ws.freeze_panes(*sp.freeze)
+
+    def _heights(self, s: SheetLayout) -> dict[int, float]:
+        """The layout's row heights, grown to show prefilled text in full (Excel does not grow
+        merged cells by itself), up to Excel's 409 points."""
+        heights = dict(s.heights)
+        if not self.values:
+            return heights
+        span = {(r1, c1): c2 for r1, c1, r2, c2 in s.merges if r1 == r2}
+        for name, inp in self.layout.inputs.items():
+            v = self.values.get(name)
+            if inp.cell.sheet != s.name or not isinstance(v, str) or not v:
+                continue
+            r, c = inp.cell.row, inp.cell.col
+            width = sum(s.widths[c:span.get((r, c), c) + 1]) or 10
+            need = text_height(v, width)
+            if need > heights.get(r, DEFAULT_HEIGHT):
+                heights[r] = min(409.0, need)
+        return heights
 
     # -- cells -------------------------------------------------------------------------------
     def _statics(self) -> None:
