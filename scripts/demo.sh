@@ -107,7 +107,7 @@ fi
 
 echo
 echo "================ 演示完成 ================"
-show() { if [ -e "$2" ]; then printf '  %-28s %s\n' "$1" "$2"; fi; }
+show() { if [ -e "$2" ]; then printf '  %s %s\n' "$1" "$2"; fi; }
 show "按名单生成的模板：" "$out/templates/"
 show "示例报送文件：" "$subs/"
 show "审核结果（JSON）：" "$out/审核结果.json"
