@@ -28,8 +28,10 @@ def _iso(checked_at: datetime | str) -> str:
 
 
 def _dumps(value: Any, indent: str) -> str:
-    text = json.dumps(value, ensure_ascii=False, indent=2)
-    return text.replace("\n", "\n" + indent)
+    """One submission per line: json's C encoder only runs without `indent` (4× faster), and
+    this serial step is what limits the gain of a second worker."""
+    del indent
+    return json.dumps(value, ensure_ascii=False)
 
 
 def build_report(submissions: Sequence[Submission], *, version: str, checked_at: datetime | str) -> dict[str, Any]:
