@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -71,6 +72,10 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point: no traceback ever reaches a user; usage errors exit 2 in Chinese."""
     from typer._click import exceptions as ce
 
+    if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
+        # Piped into a log or a file: rich would assume 80 columns and wrap Chinese names
+        # character by character; a log is read wide.
+        os.environ["COLUMNS"] = "160"
     _register()
     try:
         command = typer.main.get_command(app)
