@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 sx=.venv/bin/selfeval-xl
+# Piped into a file or a CI log, rich would squeeze the tables into 80 columns.
+[ -t 1 ] || export COLUMNS="${COLUMNS:-120}"
 out=out
 roster=samples/roster.xlsx
 subs=samples/submissions
