@@ -376,18 +376,19 @@ def section_b(res: Results, tmp: Path, paths: list[Path], size: int, openpyxl_n:
 
 
 _CHILD = """
-import json, resource, sys
+import contextlib, io, json, resource, sys
 from pathlib import Path
-sys.path.insert(0, sys.argv[1])
-from benchmark import check_end_to_end
-paths = [Path(p) for p in Path(sys.argv[2]).read_text(encoding="utf-8").splitlines()]
-check_end_to_end(paths, Path(sys.argv[3]))
+from selfeval_xl.cli import main
+paths = Path(sys.argv[2]).read_text(encoding="utf-8").splitlines()
+with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+    main(["check", *paths, "--json", sys.argv[3], "--workers", "1", "--quiet"])
 print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
 """
 
 
 def peak_rss_mb(paths: Sequence[Path], tmp: Path) -> float:
-    """Peak resident memory of a fresh process checking `paths` (what a user's run costs)."""
+    """Peak resident memory of a fresh process running `selfeval-xl check FILES --json` (what a
+    user's run costs: the command streams entries to the JSON spool and keeps slim results)."""
     listing = tmp / "paths.txt"
     listing.write_text("\n".join(map(str, paths)), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-c", _CHILD, str(Path(__file__).parent), str(listing),
