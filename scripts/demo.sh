@@ -12,6 +12,7 @@ sx=.venv/bin/selfeval-xl
 out=out
 roster=samples/roster.xlsx
 subs=samples/submissions
+previous=samples/previous   # last year's submission of one department (year-on-year comparison)
 year=2021
 summary="$out/${year}年度部门整体支出绩效自评汇总.xlsx"
 archive="$out/报送库"
@@ -94,9 +95,9 @@ else
 fi
 
 # 5. Collection ledger and filing status against the roster.
-why=$(why_not collect "$subs")
+why=$(why_not collect "$subs" "$previous")
 if [ -z "$why" ]; then
-  run_step "收件登记" 1 "$sx" collect "$subs/" --archive "$archive"
+  run_step "收件登记（含上年报送，用于同比）" 1 "$sx" collect "$previous/" "$subs/" --archive "$archive"
 else
   skip "收件登记" "$why"
 fi

@@ -30,6 +30,9 @@ from selfeval_xl.spec import default_template  # noqa: E402
 SAMPLES = ROOT / "samples"
 DATA = SAMPLES / "data"
 SUBMISSIONS = SAMPLES / "submissions"
+PREVIOUS = SAMPLES / "previous"  # last year's submissions, for the ledger's year-on-year comparison
+# value files → the folder their workbooks go to
+SOURCES = ((DATA, SUBMISSIONS), (DATA / "previous", PREVIOUS))
 ROSTER = SAMPLES / "roster.xlsx"
 YEAR = 2021
 ROSTER_FIELDS = ("dept.name", "dept.code", "report.year")
@@ -94,8 +97,9 @@ def submission_bytes(data_file: Path) -> bytes:
 def outputs() -> dict[Path, bytes]:
     """Every sample file this script owns, with its exact content."""
     out = {ROSTER: roster_bytes()}
-    for data_file in sorted(DATA.glob("*.yaml")):
-        out[SUBMISSIONS / f"{data_file.stem}.xlsx"] = submission_bytes(data_file)
+    for data_dir, out_dir in SOURCES:
+        for data_file in sorted(data_dir.glob("*.yaml")):
+            out[out_dir / f"{data_file.stem}.xlsx"] = submission_bytes(data_file)
     return out
 
 
@@ -120,10 +124,14 @@ def stale(expected: dict[Path, bytes]) -> list[str]:
             problems.append(f"missing: {rel}")
         elif not same_content(path.read_bytes(), data):
             problems.append(f"stale:   {rel}")
-    for path in sorted(SUBMISSIONS.glob("*.xlsx")):
+    for path in generated_files():
         if path not in expected:
-            problems.append(f"orphan:  {path.relative_to(ROOT)} (no samples/data/{path.stem}.yaml)")
+            problems.append(f"orphan:  {path.relative_to(ROOT)} (no value file {path.stem}.yaml)")
     return problems
+
+
+def generated_files() -> list[Path]:
+    return [p for _, out_dir in SOURCES for p in sorted(out_dir.glob("*.xlsx"))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         if not path.exists() or not same_content(path.read_bytes(), data):
             write_bytes(path, data)
             written += 1
-    for path in sorted(SUBMISSIONS.glob("*.xlsx")):
+    for path in generated_files():
         if path not in expected:
             path.unlink()
             print(f"removed {path.relative_to(ROOT)}")

@@ -49,7 +49,7 @@ def test_committed_samples_are_up_to_date(tmp_path: Path) -> None:
 def test_check_mode_reports_a_stale_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = {tmp_path / "a.xlsx": MS.roster_bytes()}
     (tmp_path / "a.xlsx").write_bytes(b"old")
-    monkeypatch.setattr(MS, "SUBMISSIONS", tmp_path / "none")
+    monkeypatch.setattr(MS, "SOURCES", ((tmp_path / "none", tmp_path / "none"),))
     monkeypatch.setattr(MS, "ROOT", tmp_path)
     assert MS.stale(expected) == ["stale:   a.xlsx"]
     assert MS.same_content(MS.roster_bytes(), MS.roster_bytes())
