@@ -9,6 +9,7 @@ from typing import Any
 
 from selfeval_xl.generate.validation import validation_for
 from selfeval_xl.layout.cells import Cell, col_letter
+from selfeval_xl.layout.memo import per_layout
 from selfeval_xl.layout.types import Layout, SheetLayout
 from selfeval_xl.model.spec import Field
 
@@ -38,21 +39,9 @@ class Plan:
     check_ranges: list[tuple[str, Cell, str]]
 
 
-_PLANS: dict[int, tuple[Layout, Plan]] = {}
-
-
+@per_layout
 def plan_of(layout: Layout) -> Plan:
-    hit = _PLANS.get(id(layout))
-    if hit is not None and hit[0] is layout:
-        return hit[1]
-    plan = _make_plan(layout)
-    if len(_PLANS) > 64:
-        _PLANS.clear()
-    _PLANS[id(layout)] = (layout, plan)
-    return plan
-
-
-def _make_plan(layout: Layout) -> Plan:
+    """Everything that does not depend on the values, computed once per layout."""
     by_sheet_statics: dict[str, list[Any]] = defaultdict(list)
     for st in layout.statics:
         by_sheet_statics[st.cell.sheet].append(st)

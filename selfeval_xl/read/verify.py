@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from selfeval_xl.layout.cells import parse_a1
+from selfeval_xl.layout.memo import per_layout
 from selfeval_xl.layout.types import Layout, StaticCell
 from selfeval_xl.model import codes
 from selfeval_xl.model.findings import Finding
@@ -42,7 +43,6 @@ def _ref_cells(ref: str) -> str:
 @dataclass(frozen=True)
 class Plan:
     """A layout flattened for checking: A1 strings and normalised texts computed once per layout."""
-
     sheets: tuple[str, ...]
     statics: dict[str, list[tuple[str, str, str, StaticCell]]]  # sheet → (a1, text, label, static)
     formulas: dict[str, list[tuple[str, str, str]]]  # sheet → (a1, formula, normalised)
@@ -50,22 +50,9 @@ class Plan:
     inputs: dict[str, list[tuple[str, str, bool]]]  # sheet → (input name, a1, is a date field)
 
 
-_PLANS: dict[int, tuple[Layout, Plan]] = {}
-
-
+@per_layout
 def plan_of(layout: Layout) -> Plan:
     """The cached plan of `layout` (layouts come from build_layout's cache, so few exist)."""
-    hit = _PLANS.get(id(layout))
-    if hit is not None and hit[0] is layout:
-        return hit[1]
-    plan = _plan(layout)
-    if len(_PLANS) > 64:
-        _PLANS.clear()
-    _PLANS[id(layout)] = (layout, plan)
-    return plan
-
-
-def _plan(layout: Layout) -> Plan:
     statics: dict[str, list[tuple[str, str, str, StaticCell]]] = defaultdict(list)
     for s in layout.statics:
         statics[s.cell.sheet].append((s.cell.a1, s.text, _label(s.text), s))
