@@ -33,7 +33,12 @@ def _xlsx_parts(values: list[object]) -> tuple[bytes, bytes]:
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet("S")
     for i, v in enumerate(values):
-        ws.write(i, 1, v)
+        # text as text: ws.write would turn "=\x08" into a formula holding a raw control
+        # character, XML that no spreadsheet application writes and that expat rightly refuses
+        if isinstance(v, str):
+            ws.write_string(i, 1, v)
+        else:
+            ws.write(i, 1, v)
     ws.write_formula(0, 3, '=IF(B1="","&<>","x")', None, "&<>")
     ws.write_string(0, 5, "a&b<c>\r\nd")
     ws.protect()
