@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 FUNCTIONS = {"sum": 1, "count": 1, "grade": 1}
 RELOPS = ("<=", ">=", "=", "<", ">")
@@ -148,6 +149,12 @@ def parse(text: str) -> Expr:
 
 def refs(expr: Expr) -> list[str]:
     """Every name referenced, in order of appearance, without duplicates."""
+    return list(_refs(expr))
+
+
+@lru_cache(maxsize=4096)
+def _refs(expr: Expr) -> tuple[str, ...]:
+    # trees are frozen and shared by every submission of a layout: walk each once
     out: list[str] = []
 
     def walk(e: Expr) -> None:
@@ -166,7 +173,7 @@ def refs(expr: Expr) -> list[str]:
                 walk(a)
 
     walk(expr)
-    return out
+    return tuple(out)
 
 
 def rename(expr: Expr, mapping: dict[str, str]) -> Expr:
