@@ -1,4 +1,4 @@
-"""The code, the spec and the contract (../shared/docs/data-model.md) agree.
+"""The code, the spec and the contract (docs/data-model.md) agree.
 
 Field keys, rule ids and finding codes are public interface: the contract's tables are parsed
 here and compared with `model/codes.py` and the template spec, so a rename or a forgotten code
@@ -11,18 +11,13 @@ import fnmatch
 import re
 from pathlib import Path
 
-import pytest
-
 from selfeval_xl.model.codes import CODES
 from selfeval_xl.spec import default_template
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA_MODEL = Path(__file__).resolve().parents[2] / "shared" / "docs" / "data-model.md"
+DATA_MODEL = ROOT / "docs" / "data-model.md"
 CODES_PY = ROOT / "selfeval_xl" / "model" / "codes.py"
 
-# The contract lives beside the repository (../shared/docs); a clone elsewhere cannot see it.
-# Only the comparisons with it are skipped then: the checks of code against code still run.
-needs_contract = pytest.mark.skipif(not DATA_MODEL.is_file(), reason=f"{DATA_MODEL} not present")
 
 
 def _section(number: int) -> str:
@@ -75,7 +70,6 @@ def _sources() -> dict[Path, str]:
     return {p: p.read_text(encoding="utf-8") for p in sorted((ROOT / "selfeval_xl").rglob("*.py")) if p != CODES_PY}
 
 
-@needs_contract
 def test_contract_parses() -> None:
     # Guards the parser: an empty parse would make every comparison below vacuous.
     assert len(contract_codes()) >= 30 and "sum-mismatch" in contract_codes()
@@ -83,12 +77,10 @@ def test_contract_parses() -> None:
     assert {"expenditure.total", "goals", "explanations", "narrative.overview"} <= contract_field_keys()
 
 
-@needs_contract
 def test_codes_equal_the_contract() -> None:
     assert set(CODES) == set(contract_codes())
 
 
-@needs_contract
 def test_code_severities_match_the_contract() -> None:
     for code, severity in contract_codes().items():
         declared = CODES[code].severity
@@ -116,7 +108,6 @@ def test_every_code_is_exercised_by_a_test() -> None:
     assert not missing, f"finding codes no test mentions: {missing}"
 
 
-@needs_contract
 def test_every_contract_rule_is_in_the_spec() -> None:
     spec_rules = {r.id: r for r in default_template().rules}
     assert set(contract_rules()) <= set(spec_rules)
@@ -124,7 +115,6 @@ def test_every_contract_rule_is_in_the_spec() -> None:
         assert spec_rules[rule_id].severity == severity, rule_id
 
 
-@needs_contract
 def test_spec_rules_emit_the_contract_code() -> None:
     """§3 names which rules each code stands for (`*-total` → sum-mismatch, ...)."""
     mapping = contract_code_rules()
@@ -135,7 +125,6 @@ def test_spec_rules_emit_the_contract_code() -> None:
             assert rule.code in expected, (rule.id, rule.code, expected)
 
 
-@needs_contract
 def test_every_contract_field_key_is_in_the_spec() -> None:
     t = default_template()
     missing = sorted(k for k in contract_field_keys() if k not in t.fields and k not in t.tables)
