@@ -16,6 +16,7 @@ from selfeval_xl.layout.types import (
     TableArea,
 )
 from selfeval_xl.model.spec import Block, Field, Rule, Template
+from selfeval_xl.rules.evaluate import precision_shown
 from selfeval_xl.rules.excel import ExcelCompiler
 from selfeval_xl.rules.parse import Compare, Expr, Op, Ref, parse, refs, rename
 
@@ -340,8 +341,7 @@ class _Builder:
     def _check_formulas(self) -> None:
         for i, inst in enumerate(self.instances):
             comp = self.compiler(inst.check.sheet)
-            precs = [p for n in refs(inst.expr) if (p := comp.precision(n)) is not None]
-            formula = comp.live_check(inst.expr, inst.rule.needs, inst.when, max(precs, default=2))
+            formula = comp.live_check(inst.expr, inst.rule.needs, inst.when, precision_shown(inst.expr, comp.precision))
             self.formulas.append(FormulaCell(inst.check, formula, "check", "check", instance=i))
         # the cover title, now that its fields are placed
         pending = getattr(self, "_title_pending", None)

@@ -47,6 +47,45 @@ class Interval:
     def __neg__(self) -> Interval:
         return Interval(-self.value, -self.hi, -self.lo)
 
+    def __mul__(self, other: Interval) -> Interval:
+        ends = [a * b for a in (self.lo, self.hi) for b in (other.lo, other.hi)]
+        return Interval(self.value * other.value, min(ends), max(ends))
+
+    def contains_zero(self) -> bool:
+        return self.lo <= 0 <= self.hi
+
+    def __truediv__(self, other: Interval) -> Interval:
+        """Raises ZeroDivisionError when `other` may be zero (its interval contains 0)."""
+        if other.contains_zero():
+            raise ZeroDivisionError
+        ends = [a / b for a in (self.lo, self.hi) for b in (other.lo, other.hi)]
+        return Interval(self.value / other.value, min(ends), max(ends))
+
+    def __abs__(self) -> Interval:
+        if self.lo >= 0:
+            return self
+        if self.hi <= 0:
+            return -self
+        return Interval(abs(self.value), Decimal(0), max(-self.lo, self.hi))
+
+    def rounded(self, places: int) -> Interval:
+        """Each end rounded half away from zero, as Excel's ROUND (monotonic, so still an interval)."""
+        return Interval(excel_round(self.value, places), excel_round(self.lo, places), excel_round(self.hi, places))
+
+    @staticmethod
+    def smallest(items: list[Interval]) -> Interval:
+        return Interval(min(i.value for i in items), min(i.lo for i in items), min(i.hi for i in items))
+
+    @staticmethod
+    def largest(items: list[Interval]) -> Interval:
+        return Interval(max(i.value for i in items), max(i.lo for i in items), max(i.hi for i in items))
+
+
+def excel_round(value: Decimal, places: int) -> Decimal:
+    """ROUND(value, places): half away from zero (negative places round to tens, hundreds)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) if places >= 0 else \
+        (value.scaleb(places).quantize(Decimal(1), rounding=ROUND_HALF_UP)).scaleb(-places)
+
 
 def quantize(value: Decimal, precision: int) -> Decimal:
     """Round half away from zero, as Excel's ROUND and TEXT do."""

@@ -9,13 +9,30 @@ the declared decimals (None for text). Interval tolerance becomes a constant plu
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from selfeval_xl.model.money import half_unit
 from selfeval_xl.model.spec import GradeBand
-from selfeval_xl.rules.parse import Call, Compare, Expr, Num, Op, Ref, Str, refs
+from selfeval_xl.rules.evaluate import UNDEFINED_TEXT, comparisons
+from selfeval_xl.rules.parse import Call, Compare, Expr, Logic, Num, Op, Ref, Str, is_linear, refs
 
 Resolve = Callable[[str], str]
+ROUND = 9  # digits compared: absorbs binary floating-point noise, far below any declared precision
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """An expression as three Excel formulas: low end, high end, point value (all one when exact)."""
+
+    lo: str
+    hi: str
+    mid: str
+    exact: bool
+
+
+def _p(f: str) -> str:
+    return f"({f})"
 
 
 class ExcelCompiler:
@@ -29,6 +46,7 @@ class ExcelCompiler:
         self.grades = grades
 
     def expr(self, e: Expr) -> str:
+        """The point value of an arithmetic expression (or a condition) as a formula."""
         if isinstance(e, Num):
             return _dec(e.value)
         if isinstance(e, Str):
@@ -38,24 +56,171 @@ class ExcelCompiler:
         if isinstance(e, Op):
             if e.op == "neg":
                 return f"-({self.expr(e.left)})"
+            left = self.expr(e.left)
             right = self.expr(e.right)  # type: ignore[arg-type]
-            if e.op == "-" and isinstance(e.right, Op):
-                right = f"({right})"
-            return f"{self.expr(e.left)}{e.op}{right}"
+            if e.op in ("*", "/"):
+                if isinstance(e.left, Op) and e.left.op in ("+", "-", "neg"):
+                    left = _p(left)
+                if isinstance(e.right, Op):
+                    right = _p(right)
+            elif e.op == "-" and isinstance(e.right, Op):
+                right = _p(right)
+            return f"{left}{e.op}{right}"
+        if isinstance(e, Compare | Logic):
+            return self.cond(e)
         if isinstance(e, Call):
-            arg = e.args[0]
+            return self._call(e)
+        raise TypeError(f"cannot compile {e!r}")
+
+    def _call(self, e: Call) -> str:
+        arg = e.args[0]
+        if e.fn in ("sum", "count", "grade", "filled"):
             assert isinstance(arg, Ref)
             ref = self.resolve(arg.name)
             if e.fn == "sum":
                 return f"SUM({ref})"
             if e.fn == "count":
                 return f"COUNT({ref})"
-            if e.fn == "grade":
-                inner = f'"{self.grades[-1].grade}"'
-                for band in reversed(self.grades[:-1]):
-                    inner = f'IF({ref}>={_dec(band.min)},"{band.grade}",{inner})'
-                return f'IF({ref}="","",{inner})'
+            if e.fn == "filled":
+                return self.cond(e)
+            inner = f'"{self.grades[-1].grade}"'
+            for band in reversed(self.grades[:-1]):
+                inner = f'IF({ref}>={_dec(band.min)},"{band.grade}",{inner})'
+            return f'IF({ref}="","",{inner})'
+        if e.fn == "sumif":
+            crit = e.args[1]
+            assert isinstance(arg, Ref) and isinstance(crit, Ref)
+            return f"SUMIF({self.resolve(crit.name)},{self.expr(e.args[2])},{self.resolve(arg.name)})"
+        if e.fn in ("min", "max"):
+            return f"{e.fn.upper()}({','.join(self.expr(a) for a in e.args)})"
+        if e.fn == "abs":
+            return f"ABS({self.expr(arg)})"
+        if e.fn == "round":
+            return f"ROUND({self.expr(arg)},{self.expr(e.args[1])})"
+        if e.fn == "if":
+            return f"IF({self.cond(arg)},{self.expr(e.args[1])},{self.expr(e.args[2])})"
         raise TypeError(f"cannot compile {e!r}")
+
+    # -- intervals ---------------------------------------------------------------------------
+    def exact(self, e: Expr) -> bool:
+        """No operand stands for an interval (amounts do; counts, scores and rates do not)."""
+        for name in _leaf_refs(e):
+            if self.precision(name) is not None and self.interval(name):
+                return False
+        return True
+
+    def bounds(self, e: Expr) -> Bounds:
+        """Low and high ends of the interval an expression stands for (rules.evaluate's Interval)."""
+        if self.exact(e):
+            f = self.expr(e)
+            return Bounds(f, f, f, True)
+        if isinstance(e, Ref):
+            ref = self.resolve(e.name)
+            h = _dec(half_unit(self.precision(e.name) or 0))
+            return Bounds(f"({ref}-{h})", f"({ref}+{h})", ref, False)
+        if isinstance(e, Op):
+            a = self.bounds(e.left)
+            if e.op == "neg":
+                return Bounds(f"-{_p(a.hi)}", f"-{_p(a.lo)}", f"-{_p(a.mid)}", False)
+            b = self.bounds(e.right)  # type: ignore[arg-type]
+            mid = self.expr(e)
+            if e.op == "+":
+                return Bounds(f"{a.lo}+{b.lo}", f"{a.hi}+{b.hi}", mid, False)
+            if e.op == "-":
+                return Bounds(f"{a.lo}-{_p(b.hi)}", f"{a.hi}-{_p(b.lo)}", mid, False)
+            sign = "*" if e.op == "*" else "/"
+            ends = [f"{_p(x)}{sign}{_p(y)}" for x in (a.lo, a.hi) for y in (b.lo, b.hi)]
+            return Bounds(f"MIN({','.join(ends)})", f"MAX({','.join(ends)})", mid, False)
+        if isinstance(e, Call):
+            return self._call_bounds(e)
+        raise TypeError(f"cannot compile bounds of {e!r}")
+
+    def _call_bounds(self, e: Call) -> Bounds:
+        mid = self.expr(e)
+        arg = e.args[0]
+        if e.fn == "sum":
+            assert isinstance(arg, Ref)
+            ref = self.resolve(arg.name)
+            h = f"{_dec(half_unit(self.precision(arg.name) or 0))}*COUNT({ref})"
+            return Bounds(f"(SUM({ref})-{h})", f"(SUM({ref})+{h})", mid, False)
+        if e.fn in ("min", "max"):
+            parts = [self.bounds(a) for a in e.args]
+            fn = e.fn.upper()
+            return Bounds(f"{fn}({','.join(p.lo for p in parts)})", f"{fn}({','.join(p.hi for p in parts)})", mid, False)
+        if e.fn == "abs":
+            a = self.bounds(arg)
+            lo = f"IF({a.lo}>=0,{a.lo},IF({a.hi}<=0,-{_p(a.hi)},0))"
+            hi = f"IF({a.lo}>=0,{a.hi},IF({a.hi}<=0,-{_p(a.lo)},MAX(-{_p(a.lo)},{a.hi})))"
+            return Bounds(lo, hi, mid, False)
+        if e.fn == "round":
+            a = self.bounds(arg)
+            n = self.expr(e.args[1])
+            return Bounds(f"ROUND({a.lo},{n})", f"ROUND({a.hi},{n})", mid, False)
+        if e.fn == "if":
+            c = self.cond(arg)
+            a, b = self.bounds(e.args[1]), self.bounds(e.args[2])
+            return Bounds(f"IF({c},{a.lo},{b.lo})", f"IF({c},{a.hi},{b.hi})", mid, False)
+        raise TypeError(f"no interval form for {e.fn}()")
+
+    def holds(self, op: str, a: Expr, b: Expr) -> str:
+        """One comparison as Excel tests it, intervals overlapping as in rules.evaluate._compare."""
+        if self._is_text(a) or self._is_text(b):
+            return f"{self.expr(a)}{op}{self.expr(b)}"
+        if is_linear(a) and is_linear(b) and self.exact(a) and self.exact(b):
+            return f"{self.expr(a)}{op}{self.expr(b)}"
+        if op in (">=", ">"):
+            a, b, op = b, a, "<=" if op == ">=" else "<"
+        x, y = self.bounds(a), self.bounds(b)
+        lo_hi = f"ROUND({x.lo}-{_p(y.hi)},{ROUND})"
+        if op == "<=":
+            return f"{lo_hi}<=0"
+        if op == "<":
+            return f"{lo_hi}<0"
+        overlap = f"AND({lo_hi}<=0,ROUND({y.lo}-{_p(x.hi)},{ROUND})<=0)"
+        return overlap if op == "=" else f"NOT({overlap})"
+
+    def cond(self, e: Expr) -> str:
+        """A condition as a boolean formula (comparisons within tolerance, and/or/not, filled)."""
+        if isinstance(e, Compare):
+            parts = [self.holds(op, e.operands[i], e.operands[i + 1]) for i, op in enumerate(e.ops)]
+            return parts[0] if len(parts) == 1 else f"AND({','.join(parts)})"
+        if isinstance(e, Logic):
+            return f"{e.op.upper()}({','.join(self.cond(a) for a in e.args)})"
+        if isinstance(e, Call) and e.fn == "filled":
+            arg = e.args[0]
+            assert isinstance(arg, Ref)
+            ref = self.resolve(arg.name)
+            return f"COUNTA({ref})>0" if self.is_column(arg.name) else f'{ref}<>""'
+        raise TypeError(f"not a condition: {e!r}")
+
+    def zero_guard(self, e: Expr) -> str | None:
+        """True when a division that would be evaluated has a divisor whose interval holds 0."""
+        guards = self._guards(e, ())
+        if not guards:
+            return None
+        return guards[0] if len(guards) == 1 else f"OR({','.join(guards)})"
+
+    def _guards(self, e: Expr, context: tuple[str, ...]) -> list[str]:
+        out: list[str] = []
+        if isinstance(e, Call) and e.fn == "if":
+            c = self.cond(e.args[0])
+            out += self._guards(e.args[0], context)
+            out += self._guards(e.args[1], (*context, c))
+            out += self._guards(e.args[2], (*context, f"NOT({c})"))
+            return out
+        if isinstance(e, Op) and e.op == "/":
+            d = self.bounds(e.right)  # type: ignore[arg-type]
+            test = f"{d.mid}=0" if d.exact else f"AND(ROUND({d.lo},{ROUND})<=0,ROUND({d.hi},{ROUND})>=0)"
+            out.append(f"AND({','.join((*context, test))})" if context else test)
+        for c in _children(e):
+            out += self._guards(c, context)
+        return out
+
+    def computed(self, e: Expr) -> str:
+        """A computed cell's formula: blank (never #DIV/0!) when a divisor may be zero."""
+        body = self.expr(e)
+        guard = self.zero_guard(e)
+        return f'IF({guard},"",{body})' if guard else body
 
     def tolerance(self, e: Expr) -> str:
         """Half-widths of every operand, as a formula term (constant + column counts)."""
@@ -85,19 +250,15 @@ class ExcelCompiler:
         return f"{'AND' if needs == 'any' else 'OR'}({','.join(tests)})"
 
     def condition(self, e: Expr) -> str:
-        """A boolean Excel expression for a `when` condition (no tolerance: counts are exact)."""
-        assert isinstance(e, Compare)
-        parts = []
-        for i, op in enumerate(e.ops):
-            o = "=" if op == "=" else op
-            parts.append(f"{self.expr(e.operands[i])}{o}{self.expr(e.operands[i + 1])}")
-        return parts[0] if len(parts) == 1 else f"AND({','.join(parts)})"
+        """A boolean Excel expression for a `when` condition."""
+        return self.cond(e)
 
     def live_check(self, e: Expr, needs: str = "any", when: Expr | None = None, text_precision: int = 2) -> str:
         """The whole live-check formula, without the leading '='."""
-        assert isinstance(e, Compare), "a rule must be a comparison"
         fmt = "0" if text_precision == 0 else "0." + "0" * text_precision
-        if len(e.ops) > 1:
+        if not (isinstance(e, Compare) and is_linear(e)):
+            body = self._general_check(e, fmt)
+        elif len(e.ops) > 1:
             tests = []
             for i, op in enumerate(e.ops):
                 a, b = e.operands[i], e.operands[i + 1]
@@ -121,7 +282,8 @@ class ExcelCompiler:
                     cmp = "<=" if op == "<=" else "<"
                     body = (f'IF(ROUND({diff},9){cmp}ROUND({tol},9),"✔",'
                             f'"✘ 超出 "&TEXT({diff},"{fmt}"))')
-        body = f'IFERROR({body},"✘ 非数值")'
+        if isinstance(e, Compare) and is_linear(e):
+            body = f'IFERROR({body},"✘ 非数值")'
         if needs != "none":
             blank = self.blank_test(e, needs)
             if blank:
@@ -129,6 +291,32 @@ class ExcelCompiler:
         if when is not None:
             body = f'IF(NOT({self.condition(when)}),"—",{body})'
         return body
+
+    def _general_check(self, e: Expr, fmt: str) -> str:
+        """Rules beyond sums: products, ratios, min/max, conditions; intervals as explicit ends."""
+        parts = comparisons(e)
+        if parts is None:
+            body = f'IF({self.cond(e)},"✔","✘ 未满足")'
+        elif len(parts) == 1 and len(parts[0].ops) > 1:
+            body = f'IF({self.cond(parts[0])},"✔","✘ 超出范围")'
+        else:
+            body = '"✔"'
+            pairs = [(p.ops[i], p.operands[i], p.operands[i + 1]) for p in parts for i in range(len(p.ops))]
+            for op, a, b in reversed(pairs):
+                body = f"IF({self.holds(op, a, b)},{body},{self._fail_text(op, a, b, fmt)})"
+        guard = self.zero_guard(e)
+        body = f'IFERROR({body},"✘ 非数值")'
+        return f'IF({guard},"{UNDEFINED_TEXT}",{body})' if guard else body
+
+    def _fail_text(self, op: str, a: Expr, b: Expr, fmt: str) -> str:
+        if self._is_text(a) or self._is_text(b):
+            return '"✘ 不应相同"' if op == "<>" else f'"✘ 应为 "&{self.expr(b)}'
+        if op in (">=", ">"):
+            a, b, op = b, a, "<=" if op == ">=" else "<"
+        diff = f"{_p(self.expr(a))}-{_p(self.expr(b))}"
+        if op in ("=", "<>"):
+            return f'"✘ 差额 "&TEXT(ABS({diff}),"{fmt}")'
+        return f'"✘ 超出 "&TEXT({diff},"{fmt}")'
 
     def _holds(self, op: str, a: Expr, b: Expr) -> str:
         if op in (">=", ">"):
@@ -156,10 +344,26 @@ def _leaf_refs(e: Expr) -> list[str]:
     if isinstance(e, Op):
         return _leaf_refs(e.left) + (_leaf_refs(e.right) if e.right is not None else [])
     if isinstance(e, Call):
-        return _leaf_refs(e.args[0]) if e.fn == "sum" else []
+        if e.fn in ("count", "grade", "filled"):
+            return []
+        if e.fn == "sumif":
+            return _leaf_refs(e.args[0])
+        return [n for a in e.args for n in _leaf_refs(a)]
     if isinstance(e, Compare):
         return [n for o in e.operands for n in _leaf_refs(o)]
+    if isinstance(e, Logic):
+        return [n for a in e.args for n in _leaf_refs(a)]
     return []
+
+
+def _children(e: Expr) -> tuple[Expr, ...]:
+    if isinstance(e, Op):
+        return (e.left,) if e.right is None else (e.left, e.right)
+    if isinstance(e, Call | Logic):
+        return e.args
+    if isinstance(e, Compare):
+        return e.operands
+    return ()
 
 
 def _dec(d: Decimal) -> str:

@@ -1,10 +1,17 @@
-"""A tiny, safe expression language for rules (no eval): comparisons over sums of field keys.
+"""A tiny, safe expression language for rules (no eval): comparisons over arithmetic of field keys.
 
-    rule    := sum (relop sum)*          relop: = <= >= < >
-    sum     := term (("+" | "-") term)*
-    term    := NUMBER | STRING | name | name "(" [sum ("," sum)*] ")" | "(" sum ")" | "-" term
+    rule    := or
+    or      := and ("or" and)*
+    and     := not ("and" not)*
+    not     := "not" not | compare
+    compare := sum (relop sum)*          relop: = <> <= >= < >
+    sum     := product (("+" | "-") product)*
+    product := term (("*" | "/") term)*
+    term    := NUMBER ["%"] | STRING | name | name "(" [rule ("," rule)*] ")" | "(" rule ")" | "-" term
     name    := IDENT ("." IDENT)*         a field key, a table column (indicators.weight) or a unit key
-Functions: sum(column), count(column), grade(score).
+Functions: sum(column), count(column), grade(score), sumif(column, column, value), min(a, b, …),
+max(a, b, …), abs(x), round(x, digits), if(condition, then, else), filled(x).
+`90%` is the number 0.9.
 """
 
 from __future__ import annotations
@@ -14,8 +21,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-FUNCTIONS = {"sum": 1, "count": 1, "grade": 1}
-RELOPS = ("<=", ">=", "=", "<", ">")
+# name → (least, most) number of arguments
+FUNCTIONS: dict[str, tuple[int, int]] = {
+    "sum": (1, 1), "count": (1, 1), "grade": (1, 1), "sumif": (3, 3), "min": (2, 9), "max": (2, 9),
+    "abs": (1, 1), "round": (2, 2), "if": (3, 3), "filled": (1, 1),
+}
+RELOPS = ("<=", ">=", "<>", "=", "<", ">")
+LOGIC_WORDS = ("and", "or", "not")
 
 
 class RuleSyntaxError(ValueError):
@@ -39,7 +51,7 @@ class Ref:
 
 @dataclass(frozen=True)
 class Op:
-    op: str  # "+" | "-" | "neg"
+    op: str  # "+" | "-" | "*" | "/" | "neg"
     left: Expr
     right: Expr | None = None
 
@@ -56,11 +68,17 @@ class Compare:
     operands: tuple[Expr, ...]
 
 
-Expr = Num | Str | Ref | Op | Call | Compare
+@dataclass(frozen=True)
+class Logic:
+    op: str  # "and" | "or" | "not"
+    args: tuple[Expr, ...]
+
+
+Expr = Num | Str | Ref | Op | Call | Compare | Logic
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>\"[^\"]*\")|(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)"
-    r"|(?P<op><=|>=|[=<>+\-(),]))"
+    r"|(?P<op><=|>=|<>|[=<>+\-*/%(),]))"
 )
 
 
@@ -95,20 +113,57 @@ class _Parser:
         self.i += 1
         return tok
 
+    def _word(self, word: str) -> bool:
+        tok = self.peek()
+        return tok is not None and tok == ("name", word)
+
+    def whole(self) -> Expr:
+        e = self.rule()
+        if self.peek() is not None:
+            raise RuleSyntaxError(f"表达式 {self.text!r} 末尾多余：{self.peek()[1]!r}")  # type: ignore[index]
+        return e
+
     def rule(self) -> Expr:
+        args = [self.conj()]
+        while self._word("or"):
+            self.take()
+            args.append(self.conj())
+        return args[0] if len(args) == 1 else Logic("or", tuple(args))
+
+    def conj(self) -> Expr:
+        args = [self.neg()]
+        while self._word("and"):
+            self.take()
+            args.append(self.neg())
+        return args[0] if len(args) == 1 else Logic("and", tuple(args))
+
+    def neg(self) -> Expr:
+        if self._word("not"):
+            self.take()
+            return Logic("not", (self.neg(),))
+        return self.compare()
+
+    def compare(self) -> Expr:
         first = self.sum()
         ops: list[str] = []
         operands = [first]
-        while (tok := self.peek()) and tok[1] in RELOPS:
+        while (tok := self.peek()) and tok[0] == "op" and tok[1] in RELOPS:
             ops.append(self.take()[1])
             operands.append(self.sum())
-        if self.peek() is not None:
-            raise RuleSyntaxError(f"表达式 {self.text!r} 末尾多余：{self.peek()[1]!r}")  # type: ignore[index]
+        if "<>" in ops and len(ops) > 1:
+            raise RuleSyntaxError(f"表达式 {self.text!r}：<> 不能连用")
         return Compare(tuple(ops), tuple(operands)) if ops else first
 
     def sum(self) -> Expr:
+        left = self.product()
+        while (tok := self.peek()) and tok[0] == "op" and tok[1] in ("+", "-"):
+            op = self.take()[1]
+            left = Op(op, left, self.product())
+        return left
+
+    def product(self) -> Expr:
         left = self.term()
-        while (tok := self.peek()) and tok[1] in ("+", "-"):
+        while (tok := self.peek()) and tok[0] == "op" and tok[1] in ("*", "/"):
             op = self.take()[1]
             left = Op(op, left, self.term())
         return left
@@ -116,35 +171,68 @@ class _Parser:
     def term(self) -> Expr:
         kind, value = self.take()
         if kind == "num":
+            if (tok := self.peek()) and tok == ("op", "%"):
+                self.take()
+                return Num(Decimal(value).scaleb(-2))
             return Num(Decimal(value))
         if kind == "str":
             return Str(value[1:-1])
         if value == "-":
             return Op("neg", self.term())
         if value == "(":
-            inner = self.sum()
+            inner = self.rule()
             self.take(")")
             return inner
-        if kind == "name":
+        if kind == "name" and value not in LOGIC_WORDS:
             if (tok := self.peek()) and tok[1] == "(":
                 if value not in FUNCTIONS:
                     raise RuleSyntaxError(f"未知函数 {value!r}")
                 self.take("(")
-                args = [self.sum()]
+                args = [self.rule()]
                 while (tok := self.peek()) and tok[1] == ",":
                     self.take(",")
-                    args.append(self.sum())
+                    args.append(self.rule())
                 self.take(")")
-                if len(args) != FUNCTIONS[value]:
-                    raise RuleSyntaxError(f"函数 {value} 需要 {FUNCTIONS[value]} 个参数")
+                least, most = FUNCTIONS[value]
+                if not least <= len(args) <= most:
+                    want = str(least) if least == most else f"{least}–{most}"
+                    raise RuleSyntaxError(f"函数 {value} 需要 {want} 个参数")
+                _check_args(self.text, value, args)
                 return Call(value, tuple(args))
             return Ref(value)
         raise RuleSyntaxError(f"表达式 {self.text!r} 中意外的 {value!r}")
 
 
+def _check_args(text: str, fn: str, args: list[Expr]) -> None:
+    """Column functions take names; round takes a whole number of digits."""
+    columns = {"sum": (0,), "count": (0,), "grade": (0,), "sumif": (0, 1), "filled": (0,)}.get(fn, ())
+    for i in columns:
+        if not isinstance(args[i], Ref):
+            raise RuleSyntaxError(f"表达式 {text!r}：函数 {fn} 的第 {i + 1} 个参数应为字段名")
+    if fn == "round" and not (isinstance(args[1], Num) and args[1].value == args[1].value.to_integral_value()):
+        raise RuleSyntaxError(f"表达式 {text!r}：round 的位数应为整数")
+
+
 def parse(text: str) -> Expr:
     """Parse a rule or condition; raises RuleSyntaxError naming the problem."""
-    return _Parser(text).rule()
+    return _parse(text)
+
+
+@lru_cache(maxsize=1024)
+def _parse(text: str) -> Expr:
+    return _Parser(text).whole()
+
+
+def children(e: Expr) -> tuple[Expr, ...]:
+    if isinstance(e, Op):
+        return (e.left,) if e.right is None else (e.left, e.right)
+    if isinstance(e, Call):
+        return e.args
+    if isinstance(e, Compare):
+        return e.operands
+    if isinstance(e, Logic):
+        return e.args
+    return ()
 
 
 def refs(expr: Expr) -> list[str]:
@@ -161,23 +249,16 @@ def _refs(expr: Expr) -> tuple[str, ...]:
         if isinstance(e, Ref):
             if e.name not in out:
                 out.append(e.name)
-        elif isinstance(e, Op):
-            walk(e.left)
-            if e.right is not None:
-                walk(e.right)
-        elif isinstance(e, Call):
-            for a in e.args:
-                walk(a)
-        elif isinstance(e, Compare):
-            for a in e.operands:
-                walk(a)
+            return
+        for c in children(e):
+            walk(c)
 
     walk(expr)
     return tuple(out)
 
 
 def rename(expr: Expr, mapping: dict[str, str]) -> Expr:
-    """A copy with names substituted (for per-unit and per-row instances of a rule)."""
+    """A copy with names substituted (for per-unit, per-row and per-sheet instances of a rule)."""
     if isinstance(expr, Ref):
         return Ref(mapping.get(expr.name, expr.name))
     if isinstance(expr, Op):
@@ -186,4 +267,17 @@ def rename(expr: Expr, mapping: dict[str, str]) -> Expr:
         return Call(expr.fn, tuple(rename(a, mapping) for a in expr.args))
     if isinstance(expr, Compare):
         return Compare(expr.ops, tuple(rename(a, mapping) for a in expr.operands))
+    if isinstance(expr, Logic):
+        return Logic(expr.op, tuple(rename(a, mapping) for a in expr.args))
     return expr
+
+
+def is_linear(expr: Expr) -> bool:
+    """Only + - and the first form's functions: its tolerance is a sum of half-units."""
+    if isinstance(expr, Op) and expr.op in ("*", "/"):
+        return False
+    if isinstance(expr, Call) and expr.fn not in ("sum", "count", "grade"):
+        return False
+    if isinstance(expr, Logic) or (isinstance(expr, Compare) and "<>" in expr.ops):
+        return False
+    return all(is_linear(c) for c in children(expr))
