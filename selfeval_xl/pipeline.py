@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from selfeval_xl.model import codes
+from selfeval_xl.model import codes, faults
 from selfeval_xl.model.findings import Finding
 from selfeval_xl.model.submission import Submission
 
@@ -32,28 +32,30 @@ _GLOB_CHARS = set("*?[")
 def check_file(path: str | os.PathLike[str]) -> Submission:
     """Read and check one file; never raises (a bug in reader or checker becomes a finding)."""
     try:
-        from selfeval_xl.check import check_snapshot
-        from selfeval_xl.read import read_file
-
-        snapshot = read_file(path)
-        return check_snapshot(snapshot)
+        return _check_one(path)
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - incl. a native panic; the batch must go on
         return internal_error(path, exc)
 
 
+def _check_one(path: str | os.PathLike[str]) -> Submission:
+    from selfeval_xl.check import check_snapshot
+    from selfeval_xl.read import read_file
+
+    return check_snapshot(read_file(path))
+
+
 def internal_error(path: str | os.PathLike[str], exc: BaseException) -> Submission:
-    """An unreadable Submission naming the exception type, never a traceback."""
+    """An unreadable Submission with `internal-error`: the program failed, the file may be fine."""
     sub = Submission(file=str(path), readable=False)
     try:
         st = os.stat(path)
         sub.size, sub.mtime = st.st_size, st.st_mtime
         sub.sha256 = _sha256(path)
-    except OSError:
+    except (OSError, ValueError):
         pass
-    detail = f"程序内部错误 {type(exc).__name__}，请将此文件反馈给开发人员"
-    sub.findings.append(codes.make("corrupt-file", detail=detail, args={"exception": type(exc).__name__}))
+    sub.findings.append(faults.internal_error(exc))
     return sub
 
 

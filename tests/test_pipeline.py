@@ -59,8 +59,10 @@ def test_relative_paths_stay_as_given(inbox: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_internal_error_becomes_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in the checker is the program's fault: `internal-error`, never `corrupt-file`."""
     import selfeval_xl.check as check
     import selfeval_xl.read as read
+    from selfeval_xl import __version__
 
     def boom(snapshot):
         raise ZeroDivisionError("secret internals")
@@ -70,10 +72,39 @@ def test_internal_error_becomes_a_finding(tmp_path: Path, monkeypatch: pytest.Mo
     f = _touch(tmp_path / "x.xlsx", b"abc")
     s = check_file(f)
     assert not s.readable and s.status == "unreadable"
-    assert [x.code for x in s.findings] == ["corrupt-file"]
-    msg = s.findings[0].message
-    assert "内部错误" in msg and "ZeroDivisionError" in msg and "secret" not in msg and "Traceback" not in msg
+    assert [x.code for x in s.findings] == ["internal-error"]
+    found = s.findings[0]
+    msg = found.message
+    assert found.severity == "error"
+    assert "程序" in msg and "文件本身可能没有问题" in msg and __version__ in msg
+    assert "ZeroDivisionError" not in msg and "secret" not in msg and "Traceback" not in msg
+    assert found.args["exception"] == "ZeroDivisionError"
     assert s.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" and s.size == 3
+
+
+def test_a_bug_inside_the_reader_is_not_blamed_on_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from selfeval_xl.read import reader
+
+    def bug(data, path):
+        raise AttributeError("'NoneType' object has no attribute 'x'")
+
+    monkeypatch.setattr(reader, "_book", bug)
+    s = check_file(_touch(tmp_path / "x.xlsx", b"PK\x03\x04 whatever"))
+    assert [x.code for x in s.findings] == ["internal-error"]
+    assert "AttributeError" not in s.findings[0].message
+
+
+def test_the_batch_goes_on_after_an_internal_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def flaky(p):
+        if Path(p).stem == "b":
+            raise RuntimeError("bug")
+        return sub(os.fspath(p), code=Path(p).stem)
+
+    monkeypatch.setattr(pipeline, "_check_one", flaky)
+    paths = [tmp_path / f"{n}.xlsx" for n in "abc"]
+    subs = pipeline.check_paths(paths, progress=False)
+    assert [s.status for s in subs] == ["pass", "unreadable", "pass"]
+    assert subs[1].findings[0].code == "internal-error"
 
 
 def _dup_codes(s) -> list:
@@ -121,8 +152,8 @@ def test_workers_keep_order_and_survive_a_dying_worker(tmp_path: Path, monkeypat
     subs = list(pipeline.iter_check(paths, workers=2, fn=fake_check))
     assert [s.file for s in subs] == paths
     crashed = subs[25]
-    assert not crashed.readable and crashed.findings[0].code == "corrupt-file"
-    assert "BrokenProcessPool" in crashed.findings[0].message
+    assert not crashed.readable and crashed.findings[0].code == "internal-error"
+    assert "BrokenProcessPool" not in crashed.findings[0].message
     assert all(s.readable for i, s in enumerate(subs) if i != 25)
 
 

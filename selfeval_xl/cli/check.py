@@ -1,7 +1,8 @@
 """`selfeval-xl check`: check returned workbooks, print the table, write the reports.
 
 Exit status (data-model.md §4): 0 none fail/unreadable; 1 one does (with --strict also on an
-unexplained warning); 2 used wrongly (no such file, no workbook found, bad option).
+unexplained warning); 2 used wrongly (no such file, no workbook found, bad option); 3 the
+program failed on a file (`internal-error`; every other file was still checked).
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ def _key(p: Path) -> str:
 
 
 def exit_code(submissions: list, strict: bool) -> int:  # noqa: ANN001 - list[Submission]
+    """3 when the program failed on a file (a bug; reported, the batch went on), else 0/1."""
+    from selfeval_xl.model.faults import has_internal_error
+
+    if any(has_internal_error(s.findings) for s in submissions):
+        return 3
     if any(s.status in ("fail", "unreadable") for s in submissions):
         return 1
     if strict and any(s.counts()["unexplained_warnings"] for s in submissions):
@@ -135,4 +141,9 @@ def check(
         raise typer.Exit(2) from None
     for what, where in written:
         out.print(f"已写出{what}：{where}", markup=False)
-    raise typer.Exit(exit_code(subs, strict))
+    code = exit_code(subs, strict)
+    if code == 3:
+        failed = [s.file for s in subs if s.findings and any(f.code == "internal-error" for f in s.findings)]
+        err.print(f"程序内部错误：有 {len(failed)} 份文件未能审核（文件本身可能没有问题），请反馈给开发人员："
+                  f"{'、'.join(failed[:3])}", style="red", markup=False, soft_wrap=True)
+    raise typer.Exit(code)

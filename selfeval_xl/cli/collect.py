@@ -16,6 +16,7 @@ from selfeval_xl.cli import app
 from selfeval_xl.ledger import DEFAULT_ARCHIVE, LedgerError
 from selfeval_xl.ledger.collect import (
     CHANGED,
+    INTERNAL,
     KNOWN,
     NEW,
     REPEATED,
@@ -55,7 +56,8 @@ def collect_cmd(
     """收件登记：审核新收到的工作簿，原样存入报送库并登记；已登记过的文件自动跳过。
 
     同一部门同一年度以最后一次收件登记的为准（同一次收件中以报告日期较晚者为准），旧版本保留并标记为已替代。
-    审核未通过的报表同样登记（退出码 0）；有文件未能存入报送库时退出码为 1，用法错误时为 2。
+    审核未通过的报表同样登记（退出码 0）；有文件未能存入报送库时退出码为 1，用法错误时为 2；
+    程序内部错误（文件本身可能没有问题，未登记）时为 3。
     """
     from selfeval_xl.ledger import collect
     from selfeval_xl.pipeline import expand_inputs
@@ -74,6 +76,8 @@ def collect_cmd(
     except sqlite3.Error as exc:
         _fail(_db_problem(archive, exc), 1)
     _print_collect(rep)
+    if rep.internal:
+        raise typer.Exit(3)
     if rep.failed:
         raise typer.Exit(1)
 
@@ -102,7 +106,8 @@ def _print_collect(rep: CollectReport) -> None:
     for col in ("文件", "结果", "审核", "预算编码", "部门名称", "年度", "错误", "警告", "说明"):
         t.add_column(col, overflow="fold", no_wrap=col in ("结果", "审核", "年度", "错误", "警告"))
     for it in rows[:MAX_ROWS]:
-        state_style = {NEW: "green", KNOWN: "dim", REPEATED: "dim", CHANGED: "red", UNREADABLE_SOURCE: "red"}[it.state]
+        state_style = {NEW: "green", KNOWN: "dim", REPEATED: "dim", CHANGED: "red", UNREADABLE_SOURCE: "red",
+                       INTERNAL: "red"}[it.state]
         status = STATUS_ZH.get(it.status or "", "")
         t.add_row(_esc(it.name), f"[{state_style}]{it.state_zh}[/]",
                   f"[{STATUS_STYLE.get(it.status or '', 'white')}]{status}[/]" if status else "",

@@ -2,7 +2,8 @@
 
 Sources: workbooks (files, folders, globs — each read and checked once, as `check` does), or the
 ledger's current submissions of a year (`--archive`). Exit status: 0 written; 1 nothing to
-summarize; 2 used wrongly (no such file, bad option, an output that cannot be written).
+summarize; 2 used wrongly (no such file, bad option, an output that cannot be written); 3 the
+program failed on some file (`internal-error`; the summary was still written without it).
 """
 
 from __future__ import annotations
@@ -134,3 +135,15 @@ def summarize(
     out.print(exclusion_note(collection).removeprefix("注："), markup=False, soft_wrap=True)
     for what, where in written:
         out.print(f"已写出{what}：{where}", markup=False, soft_wrap=True)
+    _exit_on_internal_errors(err, collection.submissions)
+
+
+def _exit_on_internal_errors(err: Console, subs: list[Submission]) -> None:
+    """Exit 3 after a complete run when the program failed on some file (a bug, not the file's)."""
+    from selfeval_xl.model.faults import has_internal_error
+
+    failed = [s.file for s in subs if has_internal_error(s.findings)]
+    if failed:
+        err.print(f"程序内部错误：有 {len(failed)} 份文件未能审核（文件本身可能没有问题），已列入“审核问题”表，"
+                  f"请反馈给开发人员：{'、'.join(failed[:3])}", style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(3)

@@ -29,6 +29,7 @@ from selfeval_xl.ledger import records, store
 from selfeval_xl.ledger.records import Entry, transaction
 from selfeval_xl.ledger.schema import connect
 from selfeval_xl.ledger.store import Archive
+from selfeval_xl.model.faults import has_internal_error
 from selfeval_xl.model.submission import Submission
 
 CHANGED_MSG = "文件在登记过程中被改动，请待其保存完毕后重新收件。"
@@ -39,8 +40,10 @@ CHUNK = 200  # files per intake/store/record cycle (SELFEVAL_COLLECT_CHUNK overr
 BATCH_ONLY_CODES = {"duplicate-submission"}
 
 NEW, KNOWN, REPEATED, CHANGED, UNREADABLE_SOURCE = "new", "known", "repeated", "changed", "io-error"
+INTERNAL = "internal-error"  # the program failed on the file: not recorded, so a fixed version retries it
 STATE_ZH = {NEW: "新登记", KNOWN: "已登记，跳过", REPEATED: "本次重复，跳过", CHANGED: "读取期间被改动，未登记",
-            UNREADABLE_SOURCE: "无法读取，未登记"}
+            UNREADABLE_SOURCE: "无法读取，未登记", INTERNAL: "程序内部错误，未登记"}
+INTERNAL_MSG = "本程序处理此文件时出错（文件本身可能没有问题），未登记；请反馈给开发人员，修复后重新收件。"
 
 
 @dataclass
@@ -91,7 +94,12 @@ class CollectReport:
 
     @property
     def failed(self) -> int:
-        return self.count(CHANGED, UNREADABLE_SOURCE)
+        return self.count(CHANGED, UNREADABLE_SOURCE, INTERNAL)
+
+    @property
+    def internal(self) -> int:
+        """Files the program failed on (a bug): the run ends with exit code 3."""
+        return self.count(INTERNAL)
 
     @property
     def superseded(self) -> int:
@@ -253,6 +261,10 @@ def _record_chunk(conn: sqlite3.Connection, arc: Archive,
             continue
         if isinstance(err, OSError):
             it.state, it.message = UNREADABLE_SOURCE, f"无法存入报送库：{err.strerror or err}"
+            continue
+        if has_internal_error(sub.findings):
+            it.state, it.message = INTERNAL, INTERNAL_MSG
+            stray.append(it.object)
             continue
         if sub.sha256 and sub.sha256 != it.sha256:
             it.state, it.message = CHANGED, CHANGED_MSG

@@ -51,6 +51,9 @@ _CODES = [
     Code("qualitative-answer", "warning", "定量指标只写了定性结论", "定量指标“{label}”的完成情况只写了“{value}”，请填写实际完成值（数量、时间或金额）。"),
     Code("duplicate-submission", "warning", "重复报送", "同一预算编码 {code}、年度 {year} 还有另一份报送：{other}。{which}"),
     Code("three-public-growth", "warning", "三公经费增长", "三公经费合计 {current} 万元，高于上年 {previous} 万元（增加 {difference} 万元），请在情况说明中说明原因。"),
+    Code("internal-error", "error", "程序内部错误",
+         "本程序（selfeval-xl {version}）在处理此文件时出错，文件本身可能没有问题，不必要求部门重新报送；"
+         "请将此文件和本条信息反馈给本程序的开发人员。"),
     Code("superseded", "info", "已被新版本替代", "该报送已被 {received} 收到的新版本（{file}）替代。"),
 ]
 

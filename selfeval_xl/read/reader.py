@@ -9,6 +9,7 @@ from pathlib import Path
 
 from selfeval_xl.layout import build_layout
 from selfeval_xl.model import codes
+from selfeval_xl.model.faults import internal_error
 from selfeval_xl.model.snapshot import Snapshot
 from selfeval_xl.read import limits, sniff
 from selfeval_xl.read.book import Book
@@ -34,8 +35,10 @@ def read_file(path: str | os.PathLike[str]) -> Snapshot:
         _refuse(snap, Refused("too-large", "读取时内存不足"))
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException as exc:  # noqa: BLE001 — also pyo3 panics; a user never sees a traceback
-        _refuse(snap, Refused("corrupt-file", f"读取出错：{type(exc).__name__}"))
+    except BaseException as exc:  # noqa: BLE001 — a bug here is the program's, not the file's
+        snap.findings.append(internal_error(exc))
+        snap.readable = False
+        snap.raw = {}
     return snap
 
 

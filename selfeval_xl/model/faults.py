@@ -1,0 +1,21 @@
+"""The program's own faults as findings: a bug is `internal-error`, never blamed on the file."""
+
+from __future__ import annotations
+
+from selfeval_xl.model import codes
+from selfeval_xl.model.findings import Finding
+
+INTERNAL = "internal-error"
+
+
+def internal_error(exc: BaseException) -> Finding:
+    """`internal-error` naming the program version; the exception's class goes into `args`
+    (for the developers' bug report), never into the officer's message."""
+    from selfeval_xl import __version__
+
+    return codes.make(INTERNAL, version=__version__,
+                      args={"exception": type(exc).__name__, "version": __version__})
+
+
+def has_internal_error(findings: list[Finding]) -> bool:
+    return any(f.code == INTERNAL for f in findings)
