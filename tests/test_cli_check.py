@@ -74,7 +74,7 @@ def test_exit_2_when_used_wrongly(inbox: Path, tmp_path: Path, args: list[str]) 
 
 def test_annotate_into_the_source_folder_is_refused(inbox: Path) -> None:
     r = _run(str(inbox), "--annotate", str(inbox))
-    assert r.exit_code == 2 and "不能是报表所在的文件夹" in r.output
+    assert r.exit_code == 2 and "位于输入文件夹" in r.output
 
 
 def test_outputs_written_and_announced(inbox: Path, tmp_path: Path) -> None:
@@ -91,10 +91,11 @@ def test_outputs_written_and_announced(inbox: Path, tmp_path: Path) -> None:
     assert "支出!B6" not in r.output  # --quiet: counts only
 
 
-def test_own_outputs_inside_the_inbox_are_not_checked(inbox: Path) -> None:
-    (inbox / "结果.xlsx").write_bytes(b"old report")  # from a previous run; FAKE has no entry for it
+def test_outputs_inside_the_inbox_are_refused(inbox: Path) -> None:
+    (inbox / "结果.xlsx").write_bytes(b"old report")  # it could be a department's return
     r = _run(str(inbox), "--report", str(inbox / "结果.xlsx"))
-    assert r.exit_code == 1 and "共 4 份" in r.output
+    assert r.exit_code == 2 and "就是输入文件" in r.output
+    assert (inbox / "结果.xlsx").read_bytes() == b"old report"
 
 
 def test_problems_only(inbox: Path) -> None:

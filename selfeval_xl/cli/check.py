@@ -32,10 +32,6 @@ def _auto_workers(n: int) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _key(p: Path) -> str:
-    return os.path.normcase(str(p.resolve()))
-
-
 def exit_code(submissions: list, strict: bool) -> int:  # noqa: ANN001 - list[Submission]
     """3 when the program failed on a file (a bug; reported, the batch went on), else 0/1."""
     from selfeval_xl.model.faults import has_internal_error
@@ -63,6 +59,7 @@ def check(
     problems_only: Annotated[bool, typer.Option("--problems-only", help="明细表只列出有问题的文件")] = False,
 ) -> None:
     """审核报回的自评表：逐个文件列出问题（表名!单元格 + 说明），可写出 JSON、Excel 报告和标注副本。"""
+    from selfeval_xl.inbox.guard import Output, output_problems
     from selfeval_xl.model.submission import Submission
     from selfeval_xl.pipeline import check_paths, expand_inputs, slim
     from selfeval_xl.report import (
@@ -72,7 +69,6 @@ def check(
         print_report,
         write_excel_report,
     )
-    from selfeval_xl.report.annotate import is_annotated_copy
     from selfeval_xl.report.json_report import JsonSpool
 
     out = Console(highlight=False)
@@ -83,21 +79,15 @@ def check(
     files, problems = expand_inputs(paths)
     if problems:
         _fail_usage(err, problems)
-    # Never check our own outputs (a report written into the inbox on a previous run).
-    own = {_key(p) for p in (json_out, report) if p is not None}
+    clashes = output_problems(paths, [json_out and Output("--json", json_out), report and Output("--report", report),
+                                      annotate_dir and Output("--annotate", annotate_dir, folder=True)], files)
+    if clashes:
+        _fail_usage(err, clashes)
     for target in (json_out, report):
         if target is not None and target.is_dir():
             _fail_usage(err, [f"输出文件名是一个文件夹：{target}"])
-    if annotate_dir is not None:
-        if annotate_dir.exists() and not annotate_dir.is_dir():
-            _fail_usage(err, [f"--annotate 应为文件夹：{annotate_dir}"])
-        adir = _key(annotate_dir)
-        # copies from an earlier run in DIR (or below it) are outputs, not submissions
-        files = [f for f in files if not (_key(f).startswith(adir + os.sep) and is_annotated_copy(f))]
-        clash = sorted({str(f.parent) for f in files if _key(f.parent) == adir})
-        if clash:
-            _fail_usage(err, [f"--annotate 的文件夹不能是报表所在的文件夹：{clash[0]}"])
-    files = [f for f in files if _key(f) not in own]
+    if annotate_dir is not None and annotate_dir.exists() and not annotate_dir.is_dir():
+        _fail_usage(err, [f"--annotate 应为文件夹：{annotate_dir}"])
     if not files:
         _fail_usage(err, ["没有找到要审核的工作簿"])
 

@@ -152,6 +152,12 @@ def status_cmd(
 
     if output is not None and output.suffix.lower() != ".xlsx":
         _fail(f"输出文件须为 .xlsx：{output}")
+    if output is not None:
+        from selfeval_xl.inbox.guard import Output, output_problems
+
+        clashes = output_problems([archive, *([roster] if roster is not None else [])], [Output("-o", output)])
+        if clashes:
+            _fail("\n".join(clashes))
     if dept is not None:
         try:
             _print_history(archive, dept, year)

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from selfeval_xl.cli import app
+from selfeval_xl.inbox.guard import Output, output_problems
 
 if TYPE_CHECKING:
     from selfeval_xl.model.submission import Submission
@@ -31,10 +32,6 @@ def _usage(err: Console, *problems: str) -> None:
 def _auto_workers(n: int) -> int:
     """Parallel only where it pays: starting a process costs about as much as a dozen files."""
     return 1 if n < 24 else max(1, min(os.cpu_count() or 1, 8))
-
-
-def _key(p: Path) -> str:
-    return os.path.normcase(str(p.resolve()))
 
 
 def _from_archive(err: Console, archive: Path, year: int | None) -> list[Submission]:
@@ -81,6 +78,15 @@ def summarize(
         _usage(err, "请二选一：给出报表文件/文件夹，或用 --archive 从报送库汇总。")
     if archive is None and not paths:
         _usage(err, "请给出要汇总的报表文件、文件夹或通配符，或用 --archive 指定报送库。")
+    clashes = output_problems([archive] if archive is not None else list(paths or []), [
+        Output("-o", output) if output is not None else None,
+        Output("--csv", csv_dir, folder=True) if csv_dir is not None else None,
+        Output("--parquet", parquet_dir, folder=True) if parquet_dir is not None else None,
+        Output("--json", json_out) if json_out is not None else None,
+        # without -o the summary is written into the current folder
+        Output("-o（省略时写入当前文件夹）", Path.cwd() / "汇总.xlsx") if output is None else None])
+    if clashes:
+        _usage(err, *clashes)
     if parquet_dir is not None:
         try:
             check_parquet()
@@ -98,8 +104,6 @@ def summarize(
         files, problems = expand_inputs(paths or [])
         if problems:
             _usage(err, *problems)
-        own = {_key(p) for p in (output, json_out) if p is not None}
-        files = [f for f in files if _key(f) not in own]
         if not files:
             _usage(err, "没有找到要汇总的工作簿。")
         subs = check_paths(files, workers=workers or _auto_workers(len(files)), progress=not quiet)
