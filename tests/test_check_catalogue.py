@@ -72,5 +72,6 @@ def test_code_fires(code: str) -> None:
 def test_catalogue_covers_every_value_and_text_code() -> None:
     file_level = {"empty-file", "not-a-workbook", "corrupt-file", "encrypted", "too-large", "unknown-template",
                   "unsupported-version", "missing-sheet", "tampered-cell", "protection-removed",
-                  "formula-overwritten", "legacy-format", "duplicate-submission", "three-public-growth", "superseded"}
+                  "formula-overwritten", "legacy-format", "duplicate-submission", "three-public-growth", "superseded",
+                  "internal-error"}
     assert set(FIRES) == set(CODES) - file_level
