@@ -156,18 +156,15 @@ def test_json_report_carries_batch_findings_and_every_value(template, tmp_path: 
     assert doc["counts"]["warn"] == 2
 
 
-def test_rerun_with_annotate_dir_inside_the_inbox(template, tmp_path: Path) -> None:
+def test_annotate_dir_inside_the_inbox_is_refused(template, tmp_path: Path) -> None:
+    """Copies written into the inbox would be checked as returns next time: refused before any work."""
     box = tmp_path / "收到"
     _make(template, box / "f.xlsx", **{"expenditure.project": D("31")})
-    args = ["check", str(box), "--annotate", str(box / "退回")]
-    first = runner.invoke(app, args)
-    assert first.exit_code == 1 and (box / "退回" / "f.xlsx").is_file(), first.output
-    second = runner.invoke(app, args, env={"COLUMNS": "250"})
-    assert second.exit_code == 1, second.output
-    assert "共 1 份" in second.output  # the earlier copy is not checked again
-    (box / "退回" / "other.xlsx").write_bytes((box / "f.xlsx").read_bytes())  # a real submission there
-    third = runner.invoke(app, args)
-    assert third.exit_code == 2 and "不能是报表所在的文件夹" in third.output
+    r = runner.invoke(app, ["check", str(box), "--annotate", str(box / "退回")], env={"COLUMNS": "250"})
+    assert r.exit_code == 2 and "位于输入文件夹" in r.output, r.output
+    assert not (box / "退回").exists()
+    ok = runner.invoke(app, ["check", str(box), "--annotate", str(tmp_path / "退回")])
+    assert ok.exit_code == 1 and (tmp_path / "退回" / "f.xlsx").is_file(), ok.output
 
 
 @pytest.mark.libreoffice
