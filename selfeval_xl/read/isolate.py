@@ -27,8 +27,11 @@ except ImportError:  # Windows
     resource = None  # type: ignore[assignment]
 
 
-def run(fn: Callable[..., Any], *args: Any, what: str) -> Any:
-    """fn(*args) in a child; its Refused is re-raised here, a crash or overrun becomes Refused."""
+def run(fn: Callable[..., Any], *args: Any, what: str, timeout: float | None = None) -> Any:
+    """fn(*args) in a child; its Refused is re-raised here, a crash or overrun becomes Refused.
+
+    `timeout` (seconds, at most LEGACY_TIMEOUT_S) bounds the child's run."""
+    seconds = limits.LEGACY_TIMEOUT_S if timeout is None else max(0.0, min(timeout, limits.LEGACY_TIMEOUT_S))
     if not hasattr(os, "fork"):
         return fn(*args)
     for stream in (sys.stdout, sys.stderr):
@@ -42,12 +45,12 @@ def run(fn: Callable[..., Any], *args: Any, what: str) -> Any:
         _child(r, w, fn, args)
     os.close(w)
     try:
-        payload = _read_all(r, time.monotonic() + limits.LEGACY_TIMEOUT_S)
+        payload = _read_all(r, time.monotonic() + seconds)
     finally:
         os.close(r)
     if payload is None:
         _kill(pid)
-        raise Refused("too-large", f"{what} 解析超时（超过 {limits.LEGACY_TIMEOUT_S} 秒）")
+        raise Refused("too-large", f"{what} 解析超时（超过 {seconds:.0f} 秒）")
     _reap(pid)
     if not payload:
         raise Refused("corrupt-file", f"{what} 无法解析")

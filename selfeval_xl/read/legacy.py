@@ -16,12 +16,17 @@ import python_calamine as pc
 from selfeval_xl.layout.cells import col_letter
 from selfeval_xl.read import isolate, limits
 from selfeval_xl.read.book import Book, Formula, SheetData
+from selfeval_xl.read.budget import Budget
 from selfeval_xl.read.errors import Refused
-from selfeval_xl.read.ooxml import parse_xml
-from selfeval_xl.read.xmlsafe import parser
+from selfeval_xl.read.xmlsafe import SEP, feed, parser
 from selfeval_xl.read.zipparts import Parts
 
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_ODF = "urn:oasis:names:tc:opendocument:xmlns:"
+TABLE_ = f"{_ODF}table:1.0{SEP}"
+TEXT_ = f"{_ODF}text:1.0{SEP}"
+OFFICE_ = f"{_ODF}office:1.0{SEP}"
+META_ = f"{_ODF}meta:1.0{SEP}"
 
 
 @contextmanager
@@ -51,11 +56,11 @@ def _panic(exc: BaseException) -> bool:
     return not isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | Refused)
 
 
-def calamine_book(data: bytes, fmt: str) -> Book:
+def calamine_book(data: bytes, fmt: str, budget: Budget) -> Book:
     """Values of every worksheet via calamine (cells keyed by A1, empty cells left out), parsed
-    in a forked child with a memory cap (read.isolate): calamine aborts the process on some
-    damaged files."""
-    return isolate.run(_calamine_quiet, data, fmt, what=f".{fmt} 文件")
+    in a forked child with a memory cap and what is left of the time budget (read.isolate):
+    calamine aborts the process on some damaged files."""
+    return isolate.run(_calamine_quiet, data, fmt, what=f".{fmt} 文件", timeout=budget.left())
 
 
 def _calamine_quiet(data: bytes, fmt: str) -> Book:
@@ -151,59 +156,59 @@ def ods_details(parts: Parts) -> tuple[dict[str, dict[str, Formula]], dict[str, 
     def start(name: str, attrs: dict[str, str]) -> None:
         text = state["text"]
         if text is not None and not state["anno"]:
-            if name == "text:p":
+            if name == TEXT_ + "p":
                 if state["paras"]:
                     text.append("\n")
                 state["paras"] += 1
-            elif name == "text:s":
-                text.append(" " * min(int(attrs.get("text:c", "1") or 1), 10000))
-            elif name == "text:tab":
+            elif name == TEXT_ + "s":
+                text.append(" " * min(int(attrs.get(TEXT_ + "c", "1") or 1), 10000))
+            elif name == TEXT_ + "tab":
                 text.append("\t")
-            elif name == "text:line-break":
+            elif name == TEXT_ + "line-break":
                 text.append("\n")
-            elif name == "office:annotation":
+            elif name == OFFICE_ + "annotation":
                 state["anno"] += 1
             return
-        if name == "office:annotation":
+        if name == OFFICE_ + "annotation":
             state["anno"] += 1
-        elif name == "table:table-cell" or name == "table:covered-table-cell":
-            rep = min(int(attrs.get("table:number-columns-repeated", "1") or 1), 16384)
+        elif name == TABLE_ + "table-cell" or name == TABLE_ + "covered-table-cell":
+            rep = min(int(attrs.get(TABLE_ + "number-columns-repeated", "1") or 1), 16384)
             a1 = f"{col_letter(state['col'])}{state['row']}"
-            f = attrs.get("table:formula")
+            f = attrs.get(TABLE_ + "formula")
             if f is not None and state["sheet"] is not None:
                 state["sheet"][a1] = (ods_formula(f), None, None)
-            if attrs.get("office:value-type", "string") == "string" and state["sheet"] is not None \
-                    and name == "table:table-cell":
+            if attrs.get(OFFICE_ + "value-type", "string") == "string" and state["sheet"] is not None \
+                    and name == TABLE_ + "table-cell":
                 state["text"], state["paras"] = [], 0
                 state["cell"] = (state["col"], min(rep, 64))
             state["col"] += rep
-        elif name == "table:table-row":
+        elif name == TABLE_ + "table-row":
             state["row"] += 1
             state["col"] = 0
-            state["rowrep"] = int(attrs.get("table:number-rows-repeated", "1") or 1)
-        elif name == "table:table":
-            tname = attrs.get("table:name", "")
+            state["rowrep"] = int(attrs.get(TABLE_ + "number-rows-repeated", "1") or 1)
+        elif name == TABLE_ + "table":
+            tname = attrs.get(TABLE_ + "name", "")
             state["sheet"] = formulas.setdefault(tname, {})
             state["strings"] = strings.setdefault(tname, {})
-            protected[tname] = attrs.get("table:protected", "false") == "true"
+            protected[tname] = attrs.get(TABLE_ + "protected", "false") == "true"
             state["row"] = 0
             state["rowrep"] = 1
-        elif name == "table:named-range" and state["sheet"] is None:
-            names[attrs.get("table:name", "")] = ods_formula(f"[{attrs.get('table:cell-range-address', '')}]")
+        elif name == TABLE_ + "named-range" and state["sheet"] is None:
+            names[attrs.get(TABLE_ + "name", "")] = ods_formula(f"[{attrs.get(TABLE_ + 'cell-range-address', '')}]")
 
     def end(name: str) -> None:
-        if name == "office:annotation":
+        if name == OFFICE_ + "annotation":
             state["anno"] -= 1
-        elif name == "table:table-cell" and state["text"] is not None:
+        elif name == TABLE_ + "table-cell" and state["text"] is not None:
             if state["paras"]:
                 col, rep = state["cell"]
                 value = "".join(state["text"])
                 for c in range(col, col + rep):
                     state["strings"][f"{col_letter(c)}{state['row']}"] = value
             state["text"] = None
-        elif name == "table:table-row":
+        elif name == TABLE_ + "table-row":
             state["row"] += min(state["rowrep"], 1048576) - 1
-        elif name == "table:table":
+        elif name == TABLE_ + "table":
             state["sheet"] = None
 
     def chars(d: str) -> None:
@@ -213,7 +218,7 @@ def ods_details(parts: Parts) -> tuple[dict[str, dict[str, Formula]], dict[str, 
     p.StartElementHandler = start
     p.EndElementHandler = end
     p.CharacterDataHandler = chars
-    parse_xml(p, data, "content.xml")
+    feed(p, data, "content.xml", parts.budget)
     return formulas, protected, names, strings
 
 
@@ -225,7 +230,7 @@ def is_ods(parts: Parts) -> bool:
 def read_ods(data: bytes, parts: Parts) -> Book:
     """content.xml through our guarded expat first (calamine's XML parser has no entity guard)."""
     formulas, protected, names, strings = ods_details(parts)
-    book = calamine_book(data, "ods")
+    book = calamine_book(data, "ods", parts.budget)
     for name, sd in book.sheets.items():
         sd.formulas = formulas.get(name, {})
         sd.protected = protected.get(name)
@@ -235,11 +240,11 @@ def read_ods(data: bytes, parts: Parts) -> Book:
     book.names = names
     meta = parts.read_opt("meta.xml")
     if meta:
-        book.application, book.props = _ods_meta(meta)
+        book.application, book.props = _ods_meta(meta, parts.budget)
     return book
 
 
-def _ods_meta(data: bytes) -> tuple[str | None, dict[str, str]]:
+def _ods_meta(data: bytes, budget: Budget) -> tuple[str | None, dict[str, str]]:
     """(meta:generator, user-defined properties) of meta.xml."""
     p = parser()
     gen: list[str] = []
@@ -247,14 +252,14 @@ def _ods_meta(data: bytes) -> tuple[str | None, dict[str, str]]:
     state: dict[str, Any] = {"buf": None, "prop": None}
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        if name == "meta:generator":
+        if name == META_ + "generator":
             state["buf"] = gen
-        elif name == "meta:user-defined":
-            state["prop"] = attrs.get("meta:name", "")
+        elif name == META_ + "user-defined":
+            state["prop"] = attrs.get(META_ + "name", "")
             state["buf"] = []
 
     def end(name: str) -> None:
-        if state["prop"] is not None and name == "meta:user-defined":
+        if state["prop"] is not None and name == META_ + "user-defined":
             props[state["prop"]] = "".join(state["buf"]).strip()
         state["buf"] = state["prop"] = None
 
@@ -265,5 +270,5 @@ def _ods_meta(data: bytes) -> tuple[str | None, dict[str, str]]:
     p.StartElementHandler = start
     p.EndElementHandler = end
     p.CharacterDataHandler = text
-    parse_xml(p, data, "meta.xml")
+    feed(p, data, "meta.xml", budget)
     return "".join(gen).strip() or None, props

@@ -54,3 +54,7 @@ LEGACY_MEMORY = 1024 * 1024 * 1024
 
 LEGACY_TIMEOUT_S = 30
 """Seconds a .xls/.ods parse may run in its child before it is killed (too-large)."""
+
+READ_TIME_S = 5.0
+"""Seconds one file may take to read, whatever its format (the budget is checked between bounded
+steps of inflating and parsing; a .xls/.ods child gets what is left of it)."""

@@ -1,21 +1,26 @@
-"""The .xlsx/.xlsm reader: zipfile + expat, one pass over each needed part, minimal work per element.
+"""The .xlsx/.xlsm reader: our zip container + expat, one pass over each needed part.
 
 Only what the checks need is collected: non-empty cells as (type, text), formulas, the sheet
 protection flag, sheet names and states, defined names, custom properties and the application.
-Styles, drawings, comments and the rest are never inflated.
+Styles, drawings, comments and the rest are never inflated. Every part goes through
+`read.xmlsafe` (a real XML parser, namespaces resolved, no DTD); worksheets through
+`read.sheetxml`. Whatever two readers could read differently is refused, not guessed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import pyexpat
+import math
+import re
+from collections.abc import Callable
 from typing import Any
 
-from selfeval_xl.layout.cells import col_letter, parse_a1
-from selfeval_xl.read import fastxml, limits
-from selfeval_xl.read.book import Book, Formula, SheetData, normalise
+from selfeval_xl.read import limits
+from selfeval_xl.read.book import Book, SheetData, normalise
+from selfeval_xl.read.budget import Budget
 from selfeval_xl.read.errors import Refused
-from selfeval_xl.read.xmlsafe import local, parser, prefix_of
+from selfeval_xl.read.sheetxml import MAIN_NS, main_names, parse_sheet
+from selfeval_xl.read.xmlsafe import SEP, feed, parser
 from selfeval_xl.read.zipparts import Parts, rels_path, resolve
 
 REL_OFFICE = "/officeDocument"
@@ -24,362 +29,306 @@ REL_SST = "/sharedStrings"
 REL_CUSTOM = "/custom-properties"
 REL_APP = "/extended-properties"
 
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+DOC_REL_NS = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+              "http://purl.oclc.org/ooxml/officeDocument/relationships")
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+REL_IDS = frozenset(f"{ns}{SEP}id" for ns in DOC_REL_NS)
 
-def parse_xml(p: pyexpat.XMLParserType, data: bytes, part: str) -> None:
-    try:
-        p.Parse(data, True)
-    except pyexpat.ExpatError as exc:
-        raise Refused("corrupt-file", f"部件 {part} 的 XML 损坏（第 {exc.lineno} 行）") from exc
-    except (ValueError, IndexError, TypeError) as exc:  # a handler met an impossible attribute value
-        raise Refused("corrupt-file", f"部件 {part} 的内容格式错误") from exc
+
+def _refuse(part: str, why: str) -> Refused:
+    return Refused("corrupt-file", f"部件 {part}：{why}")
 
 
-def parse_rels(data: bytes, part: str) -> dict[str, tuple[str, str]]:
+class _Walk:
+    """A small part walked with the path of resolved element names (the parts here are small)."""
+
+    def __init__(self, on_start: Callable[[list[str], dict[str, str]], None],
+                 on_end: Callable[[list[str], str], None] | None = None) -> None:
+        self.path: list[str] = []
+        self.text: list[str] | None = None
+        self.on_start, self.on_end = on_start, on_end
+
+    def run(self, data: bytes, part: str, budget: Budget) -> None:
+        p = parser()
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            self.path.append(name)
+            self.on_start(self.path, attrs)
+
+        def end(name: str) -> None:
+            if self.on_end is not None:
+                self.on_end(self.path, "".join(self.text) if self.text is not None else "")
+            self.path.pop()
+
+        def chars(d: str) -> None:
+            if self.text is not None:
+                self.text.append(d)
+
+        p.StartElementHandler = start
+        p.EndElementHandler = end
+        p.CharacterDataHandler = chars
+        feed(p, data, part, budget)
+
+
+def parse_rels(data: bytes, part: str, budget: Budget) -> dict[str, tuple[str, str]]:
     """Relationship id → (type, target)."""
     out: dict[str, tuple[str, str]] = {}
-    p = parser()
+    root, rel = f"{PKG_REL_NS}{SEP}Relationships", f"{PKG_REL_NS}{SEP}Relationship"
 
-    def start(name: str, attrs: dict[str, str]) -> None:
-        if local(name) == "Relationship":
-            out[attrs.get("Id", "")] = (attrs.get("Type", ""), attrs.get("Target", ""))
+    def start(path: list[str], attrs: dict[str, str]) -> None:
+        if len(path) == 1 and path[0] != root:
+            raise _refuse(part, "不是关系部件")
+        if len(path) == 2 and path[1] == rel:
+            rid = attrs.get("Id", "")
+            if rid in out:
+                raise _refuse(part, f"关系 {rid[:20]} 出现了两次")
+            out[rid] = (attrs.get("Type", ""), attrs.get("Target", ""))
 
-    p.StartElementHandler = start
-    parse_xml(p, data, part)
+    _Walk(start).run(data, part, budget)
     return out
 
 
-def parse_workbook(data: bytes, part: str) -> tuple[list[tuple[str, str, str]], dict[str, str], bool]:
-    """([(sheet name, relationship id, state)], {global defined name: ref}, date1904)."""
+def parse_workbook(data: bytes, part: str, budget: Budget) -> tuple[list[tuple[str, str, str]], dict[str, str], bool]:
+    """([(sheet name, relationship id, state)], {global defined name: ref}, date1904).
+
+    Sheet names and defined names are unique in a workbook (case-insensitive, per scope): a
+    second one would be read by one application and dropped by another, so it is refused."""
     sheets: list[tuple[str, str, str]] = []
     names: dict[str, str] = {}
-    flags = {"date1904": False}
-    current: list[str] | None = None
-    current_name = ""
-    p = parser()
+    seen: set[tuple[str, str | None]] = set()
+    state: dict[str, Any] = {"date1904": False, "name": ""}
+    wb, SHEETS, SHEET, DNS, DN, PR = (main_names(x) for x in ("workbook", "sheets", "sheet", "definedNames",
+                                                               "definedName", "workbookPr"))
+    walk: _Walk
 
-    pre = prefix_of(data)
-    SHEET, DEFINED, PR = pre + "sheet", pre + "definedName", pre + "workbookPr"
+    def start(path: list[str], attrs: dict[str, str]) -> None:
+        depth, name = len(path), path[-1]
+        if depth == 1 and name not in wb:
+            raise _refuse(part, "根元素不是工作簿（workbook）")
+        if depth == 3 and path[1] in SHEETS and name in SHEET:
+            sname = attrs.get("name", "")
+            if (sname.lower(), "sheet") in seen:
+                raise _refuse(part, f"工作表名“{sname[:31]}”出现了两次")
+            seen.add((sname.lower(), "sheet"))
+            if len(sheets) >= limits.MAX_SHEETS:
+                raise Refused("too-large", f"工作表超过上限 {limits.MAX_SHEETS} 个")
+            rid = next((v for k, v in attrs.items() if k in REL_IDS), "")
+            sheets.append((sname, rid, attrs.get("state", "visible")))
+        elif depth == 3 and path[1] in DNS and name in DN:
+            dname, scope = attrs.get("name", ""), attrs.get("localSheetId")
+            if (dname.lower(), scope) in seen:
+                raise _refuse(part, f"名称“{dname[:40]}”定义了两次")
+            seen.add((dname.lower(), scope))
+            state["name"] = dname
+            walk.text = [] if scope is None else None
+        elif depth == 2 and name in PR:
+            state["date1904"] = attrs.get("date1904", "0") in ("1", "true")
+        elif depth > 3 and walk.text is not None:
+            raise _refuse(part, "名称定义中出现了不应有的元素")
 
-    def start(n: str, attrs: dict[str, str]) -> None:
-        nonlocal current, current_name
-        if n == SHEET:
-            rid = next((v for k, v in attrs.items() if local(k) == "id"), "")
-            sheets.append((attrs.get("name", ""), rid, attrs.get("state", "visible")))
-        elif n == DEFINED:
-            current = [] if "localSheetId" not in attrs else None
-            current_name = attrs.get("name", "")
-        elif n == PR:
-            flags["date1904"] = attrs.get("date1904", "0") in ("1", "true")
+    def end(path: list[str], text: str) -> None:
+        if len(path) == 3 and walk.text is not None and path[-1] in DN:
+            names[state["name"]] = text
+            walk.text = None
 
-    def end(name: str) -> None:
-        nonlocal current
-        if current is not None and name == DEFINED:
-            names[current_name] = "".join(current)
-            current = None
-
-    def text(data: str) -> None:
-        if current is not None:
-            current.append(data)
-
-    p.StartElementHandler = start
-    p.EndElementHandler = end
-    p.CharacterDataHandler = text
-    parse_xml(p, data, part)
-    if len(sheets) > limits.MAX_SHEETS:
-        raise Refused("too-large", f"工作表 {len(sheets)} 个，超过上限 {limits.MAX_SHEETS}")
-    return sheets, names, flags["date1904"]
+    walk = _Walk(start, end)
+    walk.run(data, part, budget)
+    return sheets, names, state["date1904"]
 
 
-def parse_sst(data: bytes, part: str) -> list[str]:
-    """The shared strings, rich-text runs joined, phonetic runs (rPh) left out."""
+def parse_sst(data: bytes, part: str, budget: Budget) -> list[str]:
+    """The shared strings: a plain <t> or rich-text runs joined; phonetic runs (rPh) left out."""
     out: list[str] = []
-    pre = prefix_of(data)
-    SI, T, RPH = pre + "si", pre + "t", pre + "rPh"
+    SST, SI, T, R, RT, SKIP, BAD, OTHER = range(8)
+    children: dict[int, tuple[dict[str, int], int]] = {
+        -1: ({k: SST for k in main_names("sst")}, BAD),
+        SST: ({**{k: SI for k in main_names("si")}, **{k: OTHER for k in main_names("extLst")}}, BAD),
+        SI: ({**{k: T for k in main_names("t")}, **{k: R for k in main_names("r")},
+              **{k: SKIP for k in main_names("rPh", "phoneticPr")}}, BAD),
+        R: ({**{k: RT for k in main_names("t")}, **{k: SKIP for k in main_names("rPr")}}, BAD),
+        T: ({}, BAD), RT: ({}, BAD), SKIP: ({}, SKIP), OTHER: ({}, OTHER),
+    }
+    stack = [-1]
     buf: list[str] = []
-    state = {"in_t": False, "rph": 0}
+    collecting = False
+    shape = {"t": 0, "r": 0}
     p = parser()
 
-    def start(name: str, attrs: dict[str, str]) -> None:
-        if name == T:
-            if not state["rph"]:
-                state["in_t"] = True
-        elif name == SI:
+    def start(name: str, _attrs: list[str]) -> None:
+        nonlocal collecting
+        table, default = children[stack[-1]]
+        kind = table.get(name, default)
+        if kind == BAD:
+            raise _refuse(part, f"共享字符串中出现了不应有的元素 {name.rpartition(SEP)[2][:30]}")
+        stack.append(kind)
+        if kind == SI:
             buf.clear()
-        elif name == RPH:
-            state["rph"] += 1
+            shape["t"] = shape["r"] = 0
+        elif kind == T:
+            shape["t"] += 1
+            collecting = True
+        elif kind == RT:
+            collecting = True
+        elif kind == R:
+            shape["r"] += 1
+        if shape["t"] > 1 or shape["t"] and shape["r"]:
+            raise _refuse(part, f"第 {len(out) + 1} 条共享字符串的结构有歧义")
 
-    def end(name: str) -> None:
-        if name == T:
-            state["in_t"] = False
-        elif name == SI:
-            out.append(fastxml.ooxml_unescape("".join(buf)))
+    def end(_name: str) -> None:
+        nonlocal collecting
+        kind = stack.pop()
+        if kind == T or kind == RT:
+            collecting = False
+        elif kind == SI:
+            out.append(ooxml_unescape("".join(buf)))
             if len(out) > limits.MAX_STRING_COUNT:
                 raise Refused("too-large", f"共享字符串超过 {limits.MAX_STRING_COUNT} 条")
-        elif name == RPH:
-            state["rph"] -= 1
 
-    def text(data: str) -> None:
-        if state["in_t"]:
-            buf.append(data)
-
-    p.StartElementHandler = start
-    p.EndElementHandler = end
-    p.CharacterDataHandler = text
-    parse_xml(p, data, part)
-    return out
-
-
-def parse_sheet(data: bytes, part: str) -> tuple[dict[str, tuple[str | None, str]], dict[str, Formula], bool]:
-    """(A1 → (type, text) for cells with a value, A1 → formula, sheet protected).
-
-    The hot loop: the start handler is one string comparison for most elements; the end
-    handler is switched on only inside <v>, <f> and <is>.
-    """
-    cells: dict[str, tuple[str | None, str]] = {}
-    formulas: dict[str, Formula] = {}
-    pre = prefix_of(data)
-    C, V, F, IS, T, ROW, PROT, RPH = (pre + x for x in ("c", "v", "f", "is", "t", "row", "sheetProtection", "rPh"))
-    p = parser()
-    r: str = ""
-    t: str | None = None
-    buf: list[str] | None = None
-    istr: list[str] = []
-    fattr: tuple[str | None, str | None] = (None, None)
-    row_no = 0
-    last_r = ""
-    protected = False
-    rph = 0
-
-    def end(name: str) -> None:
-        nonlocal buf, rph
-        if name == V:
-            cells[r] = (t, "".join(buf or ()))
-            buf = None
-            p.EndElementHandler = None
-            if len(cells) > limits.MAX_CELLS:
-                raise Refused("too-large", f"非空单元格超过 {limits.MAX_CELLS} 个")
-        elif name == F:
-            formulas[r] = ("".join(buf or ()) or None, fattr[0], fattr[1])
-            buf = None
-            p.EndElementHandler = None
-            if len(formulas) > limits.MAX_CELLS:
-                raise Refused("too-large", f"公式单元格超过 {limits.MAX_CELLS} 个")
-        elif name == T:
-            buf = None
-        elif name == IS:
-            cells[r] = ("inlineStr", fastxml.ooxml_unescape("".join(istr)))
-            buf = None
-            p.EndElementHandler = None
-        elif name == RPH:
-            rph -= 1
-
-    def start(name: str, attrs: list[str]) -> None:
-        # attributes come as a flat [name, value, ...] list (ordered_attributes: cheaper than a dict)
-        nonlocal r, t, buf, fattr, row_no, last_r, protected, rph
-        if name == C:
-            if attrs and attrs[0] == "r":  # every writer we know puts r first
-                r = last_r = attrs[1]
-            else:
-                r = last_r = _attr(attrs, "r") or _next_ref(last_r, row_no)
-            t = _attr(attrs, "t") if "t" in attrs else None
-        elif name == V:
-            buf = []
-            p.EndElementHandler = end
-        elif name == ROW:
-            row_no = int(_attr(attrs, "r") or row_no + 1)
-            last_r = ""
-        elif name == F:
-            buf = []
-            fattr = (_attr(attrs, "si"), _attr(attrs, "ref")) if _attr(attrs, "t") == "shared" else (None, None)
-            p.EndElementHandler = end
-        elif name == IS:
-            istr.clear()
-            p.EndElementHandler = end
-        elif name == T:
-            if not rph:
-                buf = istr
-        elif name == RPH:
-            rph += 1
-        elif name == PROT:
-            protected = _attr(attrs, "sheet") in ("1", "true")
-
-    def text(data: str) -> None:
-        if buf is not None:
-            buf.append(data)
+    def text(d: str) -> None:
+        if collecting:
+            buf.append(d)
 
     p.ordered_attributes = True
     p.StartElementHandler = start
-    p.CharacterDataHandler = text
-    parse_xml(p, data, part)
-    return cells, formulas, protected
-
-
-def _attr(attrs: list[str], key: str) -> str | None:
-    """The value of attribute `key` in an ordered-attributes list."""
-    for i in range(0, len(attrs) - 1, 2):
-        if attrs[i] == key:
-            return attrs[i + 1]
-    return None
-
-
-def _next_ref(last: str, row_no: int) -> str:
-    if last:
-        row, col = parse_a1(last)
-        return f"{col_letter(col + 1)}{row + 1}"
-    return f"A{max(row_no, 1)}"
-
-
-def parse_custom(data: bytes, part: str) -> dict[str, str]:
-    """Custom document properties: name → value text."""
-    out: dict[str, str] = {}
-    p = parser()
-    state: dict[str, Any] = {"name": None, "buf": None, "depth": 0}
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        n = local(name)
-        if n == "property":
-            state["name"] = attrs.get("name")
-            state["buf"] = []
-        elif state["name"] is not None:
-            state["depth"] += 1
-
-    def end(name: str) -> None:
-        if local(name) == "property" and state["name"] is not None:
-            out[state["name"]] = "".join(state["buf"]).strip()
-            state["name"] = state["buf"] = None
-
-    def text(data: str) -> None:
-        if state["buf"] is not None:
-            state["buf"].append(data)
-
-    p.StartElementHandler = start
     p.EndElementHandler = end
     p.CharacterDataHandler = text
-    parse_xml(p, data, part)
+    feed(p, data, part, budget)
     return out
 
 
-def parse_app(data: bytes, part: str) -> str | None:
+_XESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def ooxml_unescape(s: str) -> str:
+    """OOXML's `_xHHHH_` escapes in strings (Excel writes control characters such as CR so)."""
+    if "_x" not in s:
+        return s
+    return _XESC.sub(lambda m: chr(int(m.group(1), 16)), s)
+
+
+def parse_custom(data: bytes, part: str, budget: Budget) -> dict[str, str]:
+    """Custom document properties: name → value text."""
+    out: dict[str, str] = {}
+    root, prop = f"{CUSTOM_NS}{SEP}Properties", f"{CUSTOM_NS}{SEP}property"
+    current: dict[str, str] = {}
+    walk: _Walk
+
+    def start(path: list[str], attrs: dict[str, str]) -> None:
+        if len(path) == 1 and path[0] != root:
+            raise _refuse(part, "不是自定义属性部件")
+        if len(path) == 2 and path[1] == prop:
+            current["name"] = attrs.get("name", "")
+        elif len(path) == 3 and path[1] == prop and path[2].startswith(VT_NS + SEP):
+            walk.text = []
+        elif len(path) > 3 and walk.text is not None:
+            raise _refuse(part, "属性值中出现了不应有的元素")
+
+    def end(path: list[str], text: str) -> None:
+        if len(path) == 3 and walk.text is not None:
+            name = current.get("name", "")
+            if name in out:
+                raise _refuse(part, f"属性“{name[:40]}”出现了两次")
+            out[name] = text.strip()
+            walk.text = None
+
+    walk = _Walk(start, end)
+    walk.run(data, part, budget)
+    return out
+
+
+def parse_app(data: bytes, part: str, budget: Budget) -> str | None:
     """The <Application> of docProps/app.xml (with <AppVersion> when present)."""
-    found: dict[str, list[str]] = {}
-    cur: list[str] | None = None
-    p = parser()
+    found: dict[str, str] = {}
+    want = {f"{APP_NS}{SEP}Application": "app", f"{APP_NS}{SEP}AppVersion": "ver"}
+    walk: _Walk
 
-    def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal cur
-        n = local(name)
-        cur = found.setdefault(n, []) if n in ("Application", "AppVersion") else None
+    def start(path: list[str], _attrs: dict[str, str]) -> None:
+        walk.text = [] if len(path) == 2 and path[1] in want else None
 
-    def end(name: str) -> None:
-        nonlocal cur
-        cur = None
+    def end(path: list[str], text: str) -> None:
+        if len(path) == 2 and path[1] in want and walk.text is not None:
+            found[want[path[1]]] = text.strip()
+        walk.text = None
 
-    def text(data: str) -> None:
-        if cur is not None:
-            cur.append(data)
-
-    p.StartElementHandler = start
-    p.EndElementHandler = end
-    p.CharacterDataHandler = text
-    parse_xml(p, data, part)
-    app = "".join(found.get("Application", [])).strip()
-    ver = "".join(found.get("AppVersion", [])).strip()
+    walk = _Walk(start, end)
+    walk.run(data, part, budget)
+    app, ver = found.get("app", ""), found.get("ver", "")
     if not app:
         return None
     return f"{app} {ver}" if ver else app
 
 
-def converter(sst: list[str], date1904: bool) -> Any:
-    """Stored (type, text) → normalised Python value (read.book.normalise), for looked-up cells only."""
-    del date1904
+_NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")  # xsd:double, finite
+
+
+def converter(sst: list[str]) -> Callable[[tuple[str | None, str]], Any]:
+    """Stored (type, text) → normalised Python value (read.book.normalise), for looked-up cells only.
+
+    A value no spreadsheet would show (a number cell holding text, a string index past the table,
+    a boolean that is neither 0 nor 1) refuses the file: it would be shown differently, or not at all.
+    """
     strings: list[str | None] = [x if x != "" else None for x in sst]
 
     def conv(stored: tuple[str | None, str]) -> Any:
         t, text = stored
         if not t or t == "n":
-            try:
-                if "." in text or "e" in text or "E" in text:
-                    f = float(text)
-                    return int(f) if f.is_integer() and abs(f) < 2**53 else f
-                return int(text)
-            except ValueError:
-                return text or None
+            if _NUMBER.fullmatch(text) is None:
+                raise Refused("corrupt-file", f"数值单元格中的内容“{text[:20]}”不是数字")
+            f = float(text)
+            if not math.isfinite(f):
+                raise Refused("corrupt-file", f"数值单元格中的内容“{text[:20]}”超出范围")
+            return int(f) if f.is_integer() and abs(f) < 2**53 else f
         if t == "s":
-            try:
-                return strings[int(text)]
-            except (ValueError, IndexError):
-                return None
+            s = text.strip()
+            if not s.isdigit() or int(s) >= len(strings):
+                raise Refused("corrupt-file", f"共享字符串编号“{text[:20]}”不存在")
+            return strings[int(s)]
         if t == "b":
-            return text.strip() in ("1", "true")
+            s = text.strip()
+            if s not in ("0", "1", "true", "false"):
+                raise Refused("corrupt-file", f"逻辑值单元格中的内容“{text[:20]}”无效")
+            return s in ("1", "true")
         if t == "d":
             try:
                 return normalise(dt.datetime.fromisoformat(text.strip()))
-            except ValueError:
-                return text or None
-        return text or None  # str, inlineStr, e (error text such as #DIV/0!)
+            except ValueError as exc:
+                raise Refused("corrupt-file", f"日期单元格中的内容“{text[:20]}”无效") from exc
+        return ooxml_unescape(text) or None if t == "inlineStr" else text or None  # str, e (#DIV/0!)
 
     return conv
 
 
-def read_sheet(data: bytes, part: str) -> tuple[dict[str, tuple[str | None, str]], dict[str, Formula], bool]:
-    """The fast path when the part has a known shape, else the general expat-handler parser."""
-    got = None
-    if fastxml.plain(data, b"worksheet"):
-        if fastxml.VALIDATE:
-            fastxml.validate(data, part)
-        got = fastxml.sheet(data)
-    return got if got is not None else parse_sheet(data, part)
-
-
-def read_sst(data: bytes, part: str) -> list[str]:
-    got = None
-    if fastxml.plain(data, b"sst"):
-        if fastxml.VALIDATE:
-            fastxml.validate(data, part)
-        got = fastxml.shared_strings(data)
-    return got if got is not None else parse_sst(data, part)
-
-
-def _rels(data: bytes, part: str) -> dict[str, tuple[str, str]]:
-    got = fastxml.rels(data)
-    return got if got is not None else parse_rels(data, part)
-
-
 def read_xlsx(parts: Parts, fmt: str) -> Book:
     """Every part the checks need, each inflated and parsed once; sheets in workbook order."""
-    root = _rels(parts.read("_rels/.rels"), "_rels/.rels") if parts.has("_rels/.rels") else {}
+    budget = parts.budget
+    root = parse_rels(parts.read("_rels/.rels"), "_rels/.rels", budget) if parts.has("_rels/.rels") else {}
     wb_part = next((resolve("", tgt) for typ, tgt in root.values() if typ.endswith(REL_OFFICE)), "xl/workbook.xml")
     if not parts.has(wb_part):
         raise Refused("corrupt-file", f"缺少工作簿部件 {wb_part}")
-    wb_data = parts.read(wb_part)
-    got = fastxml.workbook(wb_data)
-    sheets, names, date1904 = got if got is not None else parse_workbook(wb_data, wb_part)
-    if len(sheets) > limits.MAX_SHEETS:
-        raise Refused("too-large", f"工作表 {len(sheets)} 个，超过上限 {limits.MAX_SHEETS}")
+    sheets, names, date1904 = parse_workbook(parts.read(wb_part), wb_part, budget)
     wb_rels_part = rels_path(wb_part)
-    rels = _rels(parts.read(wb_rels_part), wb_rels_part) if parts.has(wb_rels_part) else {}
+    rels = parse_rels(parts.read(wb_rels_part), wb_rels_part, budget) if parts.has(wb_rels_part) else {}
 
     book = Book(format=fmt, names=names, date1904=date1904)
     for typ, tgt in root.values():
         if typ.endswith(REL_CUSTOM):
             custom = resolve("", tgt)
             if parts.has(custom):
-                data = parts.read(custom)
-                props = fastxml.custom(data)
-                book.props = props if props is not None else parse_custom(data, custom)
+                book.props = parse_custom(parts.read(custom), custom, budget)
         elif typ.endswith(REL_APP):
             app = resolve("", tgt)
             if parts.has(app):
-                data = parts.read(app)
-                got_app = fastxml.app(data)
-                book.application = parse_app(data, app) if got_app is False else got_app  # type: ignore[assignment]
+                book.application = parse_app(parts.read(app), app, budget)
 
     sst: list[str] = []
     for typ, tgt in rels.values():
         if typ.endswith(REL_SST):
             sst_part = resolve(wb_part, tgt)
             if parts.has(sst_part):
-                sst = read_sst(parts.read(sst_part), sst_part)
+                sst = parse_sst(parts.read(sst_part), sst_part, budget)
     total = 0
     for name, rid, state in sheets:
         rel = rels.get(rid)
@@ -391,10 +340,15 @@ def read_xlsx(parts: Parts, fmt: str) -> Book:
         part = resolve(wb_part, rel[1])
         if not parts.has(part):
             raise Refused("corrupt-file", f"缺少工作表“{name}”的部件 {part}")
-        sd.cells, sd.formulas, sd.protected = read_sheet(parts.read(part), part)
+        got = parse_sheet(parts.read(part), part, budget)
+        sd.cells, sd.formulas, sd.protected = got.cells, got.formulas, got.protected
         total += len(sd.cells) + len(sd.formulas)
         if total > limits.MAX_CELLS:
             raise Refused("too-large", f"非空单元格超过 {limits.MAX_CELLS} 个")
-    book.convert = converter(sst, date1904)
+    book.convert = converter(sst)
     book.normalised = True
     return book
+
+
+__all__ = ["MAIN_NS", "read_xlsx", "parse_sheet", "parse_sst", "parse_workbook", "parse_rels", "parse_custom",
+           "parse_app", "converter", "ooxml_unescape"]

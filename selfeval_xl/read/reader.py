@@ -1,4 +1,7 @@
-"""read_file: one file → Snapshot. Never raises on bad input and never writes to the file."""
+"""read_file: one file → Snapshot. Never raises on bad input and never writes to the file.
+
+A fault of the file becomes its finding here; any other exception is a bug of ours and becomes
+`internal-error` (the department's file is not blamed)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from selfeval_xl.model.faults import internal_error
 from selfeval_xl.model.snapshot import Snapshot
 from selfeval_xl.read import limits, sniff
 from selfeval_xl.read.book import Book
+from selfeval_xl.read.budget import Budget
 from selfeval_xl.read.cfb import Cfb, scan_biff
 from selfeval_xl.read.errors import Refused
 from selfeval_xl.read.identify import identify
@@ -73,7 +77,7 @@ def _read(path: Path, snap: Snapshot) -> None:
     snap.sha256 = hashlib.sha256(data).hexdigest()
     if len(data) > limits.MAX_FILE_SIZE:
         raise Refused("too-large", f"文件超过上限 {limits.MAX_FILE_SIZE // 1024 // 1024} MB")
-    book = _book(data, path)
+    book = _book(data, path, Budget())
     snap.format = book.format
     snap.application = book.application
     if book.format in ("xls", "ods", "xlsb"):
@@ -100,10 +104,10 @@ def _stream_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def _book(data: bytes, path: Path) -> Book:
+def _book(data: bytes, path: Path, budget: Budget) -> Book:
     kind = sniff.kind(data)
     if kind == "zip":
-        parts = Parts(data)
+        parts = Parts(data, budget)
         if is_ods(parts):
             return read_ods(data, parts)
         names = parts.names()
@@ -112,7 +116,7 @@ def _book(data: bytes, path: Path) -> Book:
             fmt = "xlsm" if parts.has("xl/vbaProject.bin") or path.suffix.lower() == ".xlsm" else "xlsx"
             return read_xlsx(parts, fmt)
         if parts.has("xl/workbook.bin"):  # Excel binary workbook: values through calamine
-            return calamine_book(data, "xlsb")
+            return calamine_book(data, "xlsb", budget)
         for prefix, what in _OTHER_OOXML.items():
             if any(n.startswith(prefix) for n in names):
                 raise Refused("not-a-workbook", what)
@@ -135,7 +139,7 @@ def _book(data: bytes, path: Path) -> Book:
         raise Refused("corrupt-file", "OLE2 复合文档结构损坏") from exc
     if encrypted:
         raise Refused("encrypted")
-    book = calamine_book(data, "xls")
+    book = calamine_book(data, "xls", budget)
     for s in sheets:
         sd = book.sheets.get(s.name)
         if sd is not None:

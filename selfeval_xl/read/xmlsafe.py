@@ -1,10 +1,25 @@
-"""expat parsers that refuse entity declarations and external entities (entity bombs → too-large)."""
+"""The one way the reader parses XML: expat with namespaces resolved, no DTD, fed within a budget.
+
+Every XML part of a submission goes through `parser()` and `feed()`:
+- names arrive as "namespace-uri local" (prefixes resolved as Excel and LibreOffice resolve them,
+  so `<x:c>` and `<c>` in the same namespace are the same element, and a `<c>` in another
+  namespace is not a cell);
+- any <!DOCTYPE> is refused: an entity declaration as `too-large` (the "billion laughs" bomb),
+  anything else as `corrupt-file`. Without a DTD, an undefined entity such as `&nbsp;` is an
+  expat error, hence `corrupt-file`, never text read in some other way;
+- processing instructions and comments have no handler: they are skipped, as Excel skips them;
+- the bytes are fed in chunks with the per-file time budget checked between them.
+"""
 
 from __future__ import annotations
 
 import pyexpat
 
+from selfeval_xl.read.budget import Budget
 from selfeval_xl.read.errors import Refused
+
+SEP = " "  # namespace-uri SEP local-name: a space never occurs in either
+CHUNK = 1 << 20
 
 
 def entity_decl(*_args: object) -> None:
@@ -15,41 +30,59 @@ def external_entity(*_args: object) -> int:
     raise Refused("too-large", "XML 中引用了外部实体")
 
 
+def _doctype_end() -> None:
+    raise Refused("corrupt-file", "XML 中含有文档类型声明（DOCTYPE），Excel 不会写出这样的部件")
+
+
+def _skipped_entity(name: str, _is_param: bool) -> None:
+    raise Refused("corrupt-file", f"XML 中引用了未定义的实体 &{name};")
+
+
 def parser() -> pyexpat.XMLParserType:
-    """A non-namespace expat parser with text buffering and the entity guards installed."""
-    p = pyexpat.ParserCreate()
+    """A namespace-resolving expat parser with text buffering and the DTD guards installed."""
+    p = pyexpat.ParserCreate(namespace_separator=SEP)
     p.buffer_text = True
     p.buffer_size = 65536
     p.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
     p.EntityDeclHandler = entity_decl
     p.UnparsedEntityDeclHandler = entity_decl
     p.ExternalEntityRefHandler = external_entity
+    p.EndDoctypeDeclHandler = _doctype_end  # after any entity declaration it holds
+    p.SkippedEntityHandler = _skipped_entity
     return p
 
 
-def local(name: str) -> str:
-    """Element name without its namespace prefix (`x:c` → `c`)."""
-    return name.rpartition(":")[2]
+def feed(p: pyexpat.XMLParserType, data: bytes, part: str, budget: Budget) -> None:
+    """Parse `data` completely; malformed XML (bad nesting, trailing garbage, …) is corrupt-file."""
+    try:
+        view = memoryview(data)
+        for i in range(0, len(data), CHUNK):
+            budget.check()
+            p.Parse(bytes(view[i:i + CHUNK]), False)
+        p.Parse(b"", True)
+    except pyexpat.ExpatError as exc:
+        raise Refused("corrupt-file", f"部件 {part} 的 XML 损坏（第 {exc.lineno} 行：{_why(exc)}）") from exc
+    except (ValueError, IndexError, TypeError, OverflowError) as exc:  # an impossible attribute value
+        raise Refused("corrupt-file", f"部件 {part} 的内容格式错误") from exc
 
 
-def prefix_of(data: bytes) -> str:
-    """The namespace prefix of the root element ('' or 'x:'), sniffed from the first bytes.
+_WHY = {
+    pyexpat.errors.XML_ERROR_UNDEFINED_ENTITY: "未定义的实体",
+    pyexpat.errors.XML_ERROR_TAG_MISMATCH: "标签不配对",
+    pyexpat.errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT: "根元素之后还有内容",
+    pyexpat.errors.XML_ERROR_NO_ELEMENTS: "部件为空或被截断",
+    pyexpat.errors.XML_ERROR_UNCLOSED_TOKEN: "部件被截断",
+    pyexpat.errors.XML_ERROR_INVALID_TOKEN: "非法字符或标记",
+    pyexpat.errors.XML_ERROR_UNBOUND_PREFIX: "未声明的命名空间前缀",
+    pyexpat.errors.XML_ERROR_DUPLICATE_ATTRIBUTE: "属性重复",
+}
 
-    Parsers compare element names against prefix + local name, so the per-element work stays one
-    string comparison even for writers that prefix the main namespace.
-    """
-    head = data[:4096]
-    i = 0
-    while True:
-        i = head.find(b"<", i)
-        if i < 0 or i + 1 >= len(head):
-            return ""
-        ch = head[i + 1:i + 2]
-        if ch in (b"?", b"!"):
-            i += 1
-            continue
-        j = i + 1
-        while j < len(head) and head[j:j + 1] not in (b" ", b">", b"/", b"\t", b"\r", b"\n"):
-            j += 1
-        tag = head[i + 1:j].decode("utf-8", "replace")
-        return tag.rpartition(":")[0] + ":" if ":" in tag else ""
+
+def _why(exc: pyexpat.ExpatError) -> str:
+    return _WHY.get(pyexpat.errors.messages[exc.code], "格式错误")  # type: ignore[index]
+
+
+def split(name: str) -> tuple[str, str]:
+    """(namespace uri, local name) of a resolved name; ("", name) when it has no namespace."""
+    ns, _, loc = name.rpartition(SEP)
+    return ns, loc

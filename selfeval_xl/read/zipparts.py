@@ -1,8 +1,11 @@
-"""A zip container whose parts are checked against the limits once, from the directory.
+"""A zip container whose parts are checked against the limits, from the directory and as inflated.
 
-Every entry's declared sizes are checked before anything is inflated; each part is then read
-exactly once (zipfile stops at the declared size and verifies the CRC, so an entry lying about
-its size is corrupt, not a bomb).
+Every entry's declared sizes are checked before anything is inflated (zipfile parses the
+directory). Each part is then inflated by us, in bounded steps, against its real size: a step
+never yields more than CHUNK bytes, the running total is held to MAX_ENTRY_SIZE and to the
+declared size, and the stream must end exactly at the declared size with the declared CRC.
+An entry that lies about its size is therefore `too-large` or `corrupt-file` after at most one
+step beyond the limit, whatever it declares; memory never follows what the file claims.
 """
 
 from __future__ import annotations
@@ -15,12 +18,19 @@ import zlib
 from functools import lru_cache
 
 from selfeval_xl.read import limits
+from selfeval_xl.read.budget import Budget
 from selfeval_xl.read.errors import Refused
 from selfeval_xl.read.sniff import zip_precheck
 
+CHUNK = 1 << 20
+_LOCAL = struct.Struct("<4sHHHHHIIIHH")  # a zip local file header
+
 
 class Parts:
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, budget: Budget | None = None) -> None:
+        self.data = data
+        self.budget = budget if budget is not None else Budget()
+        self.inflated = 0  # bytes inflated so far, all parts: held to MAX_TOTAL_SIZE
         zip_precheck(data)
         try:
             self.zf = zipfile.ZipFile(io.BytesIO(data))
@@ -60,16 +70,69 @@ class Parts:
         key = self.find(name)
         if key is None:
             raise Refused("corrupt-file", f"缺少部件 {name}")
-        try:
-            return self.zf.read(self.infos[key])
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
-            raise Refused("corrupt-file", f"部件 {name} 无法解压") from exc
+        return self._inflate(self.infos[key], name)
 
     def read_opt(self, name: str) -> bytes | None:
         return self.read(name) if self.has(name) else None
 
     def names(self) -> list[str]:
         return list(self.infos)
+
+    def _inflate(self, info: zipfile.ZipInfo, name: str) -> bytes:
+        """The entry's bytes, inflated in steps of at most CHUNK and checked as they come."""
+        data = self.data
+        start = info.header_offset
+        if start < 0 or start + _LOCAL.size > len(data):
+            raise Refused("corrupt-file", f"部件 {name} 的位置超出文件")
+        sig, _ver, flags, method, *_rest, name_len, extra_len = _LOCAL.unpack_from(data, start)
+        if sig != b"PK\x03\x04":
+            raise Refused("corrupt-file", f"部件 {name} 的文件头损坏")
+        if flags & 0x1:
+            raise Refused("encrypted", f"部件 {name} 被加密")
+        begin = start + _LOCAL.size + name_len + extra_len
+        end = begin + info.compress_size
+        if end > len(data):
+            raise Refused("corrupt-file", f"部件 {name} 不完整（文件可能被截断）")
+        raw = memoryview(data)[begin:end]
+        cap = min(limits.MAX_ENTRY_SIZE, info.file_size)  # file_size ≤ MAX_ENTRY_SIZE, checked above
+        if method == zipfile.ZIP_STORED:
+            if len(raw) != info.file_size:
+                raise Refused("corrupt-file", f"部件 {name} 的大小与目录不符")
+            out = bytes(raw)
+        elif method == zipfile.ZIP_DEFLATED:
+            out = self._deflated(raw, cap, info, name)
+        else:
+            raise Refused("corrupt-file", f"部件 {name} 使用了 Excel 不用的压缩方式（{method}）")
+        if zlib.crc32(out) != info.CRC:
+            raise Refused("corrupt-file", f"部件 {name} 校验失败（内容已损坏）")
+        self.inflated += len(out)
+        if self.inflated > limits.MAX_TOTAL_SIZE:
+            raise Refused("too-large", f"解压后超过上限 {_mb(limits.MAX_TOTAL_SIZE)}")
+        return out
+
+    def _deflated(self, raw: memoryview, cap: int, info: zipfile.ZipInfo, name: str) -> bytes:
+        d = zlib.decompressobj(-15)
+        chunks: list[bytes] = []
+        size = 0
+        pending: bytes | memoryview = raw
+        try:
+            while True:
+                self.budget.check()
+                chunk = d.decompress(pending, CHUNK)
+                pending = d.unconsumed_tail
+                size += len(chunk)
+                if size > cap:  # the entry lied about its size: stop at once, whatever it holds
+                    raise Refused("corrupt-file", f"部件 {name} 解压后比目录中声明的大小更大（内容已损坏或被篡改）")
+                chunks.append(chunk)
+                if d.eof:
+                    break
+                if not chunk and not pending:
+                    raise Refused("corrupt-file", f"部件 {name} 的压缩数据不完整")
+        except zlib.error as exc:
+            raise Refused("corrupt-file", f"部件 {name} 无法解压") from exc
+        if size != info.file_size:
+            raise Refused("corrupt-file", f"部件 {name} 解压后的大小与目录不符")
+        return b"".join(chunks)
 
 
 @lru_cache(maxsize=1024)
