@@ -29,7 +29,16 @@ SEED: dict[str, Any] = {
     "indicators[1].level1": "产出目标", "indicators[1].level2": "数量指标",
     "indicators[1].level3": "专题专栏", "indicators[1].target": "10个", "indicators[1].actual": "10多个",
     "evaluators[1].name": "李四", "evaluators[1].title": "主任", "evaluators[1].unit": "临湘市委网信办",
+    "dept.functions": "负责处理市委网络安全和信息化委员会日常事务工作。",
+    "dept.tasks": "任务1：舆情管控\n任务2：网络宣传",
     "narrative.overview": "临湘市网信办成立于2019年。",
+    "narrative.basic_spending": "基本支出主要用于人员和公用经费。",
+    "narrative.project_spending": "项目资金主要用于全市网信工作会议。",
+    "narrative.organization": "成立了绩效评价工作小组。",
+    "narrative.management": "严格预算支出管理。",
+    "narrative.performance": "网络宣传和舆情管控成效明显。",
+    "narrative.problems": "绩效目标设置还不够细化。",
+    "narrative.improvements": "进一步细化绩效目标。",
 }
 
 

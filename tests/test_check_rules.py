@@ -100,9 +100,17 @@ def test_rounding_from_yuan_is_not_an_error() -> None:
     assert findings_of(raw, "expenditure-total") == []
 
 
-def test_total_left_blank_with_parts_filled_fails() -> None:
-    (f,) = findings_of(with_(expenditure__total=None), "expenditure-total")
-    assert f.args["computed"] == "96.00"
+def test_total_left_blank_is_required_missing_only() -> None:
+    sub = check_snapshot(snapshot(with_(expenditure__total=None)))
+    assert [(f.code, f.field) for f in sub.findings if f.severity == "error"] == [("required-missing", "expenditure.total")]
+
+
+def test_blank_score_is_required_missing_only() -> None:
+    raw = with_(evaluation__score=None)
+    raw["indicators[1].score"] = 90.0
+    sub = check_snapshot(snapshot(raw))
+    assert [(f.code, f.field) for f in sub.findings if f.severity == "error"] == [("required-missing", "evaluation.score")]
+    assert not any("（空）" in f.message for f in sub.findings)
 
 
 def test_unusable_value_skips_the_rule_and_is_reported_once() -> None:

@@ -142,3 +142,36 @@ def test_stamp_and_names_survive_a_libreoffice_resave(work: dict[str, Path]) -> 
     (sheet, ref), = list(wb.defined_names["income.total.u2"].destinations)
     assert sheet == "收入"
     assert all(w.protection.sheet for w in wb.worksheets)
+
+
+def test_level2_dropdown_source_depends_on_level1(tmp_path: Path) -> None:
+    """The 二级 list formula of the committed blank, evaluated by LibreOffice for rows whose 一级
+    is 产出目标, 效益目标, blank and unknown: exactly the spec's hierarchy (or every 二级)."""
+    import re
+
+    t = default_template()
+    layout = build_layout(t, 1)
+    blank = ROOT / "workbook_templates" / f"{t.id}-{t.version}-blank.xlsx"
+    wb = openpyxl.load_workbook(blank)
+    first = layout.inputs["indicators[1].level2"].cell
+    ws = wb[first.sheet]
+    (dv,) = [d for d in ws.data_validations.dataValidation if first.a1 in str(d.sqref)]
+    source = dv.formula1
+    level1_row = int(re.search(r"MATCH\(\$A(\d+),", source).group(1))  # type: ignore[union-attr]
+    cases = {1: "产出目标", 2: "效益目标", 3: None, 4: "投入目标"}
+    probe_col = 30  # free cells on the same sheet: the source's references are unqualified
+    table = t.tables["indicators"]
+    for i, level1 in cases.items():
+        ws[layout.inputs[f"indicators[{i}].level1"].cell.a1].value = level1
+        row_source = source.replace(f"$A{level1_row},", f"$A{level1_row + i - 1},")
+        ws.cell(i, probe_col).value = f"=ROWS({row_source})"
+        for k in range(1, 10):
+            ws.cell(i, probe_col + k).value = f'=IFERROR(INDEX({row_source},{k}),"")'
+    src = tmp_path / "probe.xlsx"
+    wb.save(src)
+    out = openpyxl.load_workbook(lo.recalc(src, tmp_path / "out"), data_only=True)[first.sheet]
+    for i, level1 in cases.items():
+        expected = list(table.hierarchy.get(level1 or "", table.column("level2").choices))
+        n = out.cell(i, probe_col).value
+        got = [out.cell(i, probe_col + k).value for k in range(1, int(n) + 1)]
+        assert got == expected, level1

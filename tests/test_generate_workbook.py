@@ -224,6 +224,8 @@ def test_data_validation_on_inputs(t, blank) -> None:
             assert dv.type == "whole", name
         elif f.type == "date":
             assert dv.type == "date", name
+        elif f.type == "choice" and inp.table in layout.choice_lists and f.key.endswith(".level2"):
+            assert dv.type == "list" and dv.formula1.startswith("OFFSET("), name  # dependent: see below
         elif f.type == "choice":
             assert dv.type == "list" and all(c in dv.formula1 for c in f.choices), name
         elif f.max_length:
@@ -234,6 +236,32 @@ def test_data_validation_on_inputs(t, blank) -> None:
     assert "balance-identity" in rule.formula1 and "staff-over-quota" in rule.formula1
     region = by_sheet["封面"][layout.cell("report.region").a1]
     assert region.prompt == t.fields["report.region"].prompt
+
+
+def test_level2_dropdown_lists_exactly_the_hierarchy(t, blank) -> None:
+    """The 二级 dropdown reads hidden lists: per 一级 exactly its hierarchy, and every 二级
+    while the 一级 is blank; the hidden columns hold them (so the form offers what the checker accepts)."""
+    wb = openpyxl.load_workbook(blank)
+    layout = build_layout(t, 1)
+    cl = layout.choice_lists["indicators"]
+    ws = wb[cl.anchor.sheet]
+    table = t.tables["indicators"]
+
+    def column(col: int) -> list[str]:
+        return [ws.cell(cl.anchor.row + 1 + i, col + 1).value for i in range(cl.length)
+                if ws.cell(cl.anchor.row + 1 + i, col + 1).value is not None]
+
+    assert column(cl.anchor.col) == list(table.column("level2").choices)
+    heads = [ws.cell(cl.parents[0].row + 1, c + 1).value for c in range(cl.parents[0].col, cl.parents[1].col + 1)]
+    assert heads == list(table.hierarchy)
+    for k, parent in enumerate(heads, start=1):
+        assert column(cl.anchor.col + k) == list(table.hierarchy[parent])
+    assert "社会公众或服务对象满意度" in table.hierarchy["效益目标"]
+    hidden = {c for d in ws.column_dimensions.values() if d.hidden for c in range(d.min, d.max + 1)}
+    assert set(range(cl.anchor.col + 1, cl.parents[1].col + 2)) <= hidden
+    dv = _validations(ws)[layout.inputs["indicators[1].level2"].cell.a1]
+    level1 = layout.inputs["indicators[1].level1"].cell.a1
+    assert f"MATCH($A{level1[1:]}," in dv.formula1 and dv.formula1.startswith(f"OFFSET({cl.anchor.absolute},")
 
 
 def test_conditional_formats_colour_checks(t, blank) -> None:

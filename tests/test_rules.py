@@ -48,17 +48,23 @@ def test_interval_equality_rounding(t, layout):
     out = evaluate(parse("expenditure.total = expenditure.basic + expenditure.project"), env)
     assert out.status == "ok"
     assert out.pairs[0].tolerance == D("0.015")
-    env = env_for(t, layout, expenditure__total=D("2218.71"), expenditure__basic=D("1713.37"))
+    env = env_for(t, layout, expenditure__total=D("2218.71"), expenditure__basic=D("1713.37"), expenditure__project=D(0))
     out = evaluate(parse("expenditure.total = expenditure.basic + expenditure.project"), env)
     assert out.status == "fail" and out.pairs[0].difference == D("505.34")
 
 
-def test_blank_rules_skip_and_blank_total_fails(t, layout):
+def test_blank_rules_skip_and_blank_required_field_skips(t, layout):
     expr = parse("expenditure.total = expenditure.basic + expenditure.project")
     assert evaluate(expr, env_for(t, layout)).status == "skip"
-    # a total row left blank while its parts are filled is a mismatch, not a skip
-    out = evaluate(expr, env_for(t, layout, expenditure__basic=D(66), expenditure__project=D(30)))
-    assert out.status == "fail" and live_text(out, False) == "✘ 差额 96.00"
+    # a required total left blank while its parts are filled: its required-missing is the one
+    # message, the rule does not also compare with "（空）"
+    assert evaluate(expr, env_for(t, layout, expenditure__basic=D(66), expenditure__project=D(30))).status == "skip"
+    out = evaluate(expr, env_for(t, layout, expenditure__total=D(95), expenditure__basic=D(66), expenditure__project=D(30)))
+    assert out.status == "fail" and live_text(out, False) == "✘ 差额 1.00"
+    # a column sum with blank cells is no blank required field: sum(indicators.score) still compares
+    score_sum = parse("sum(indicators.score) = evaluation.score")
+    assert evaluate(score_sum, env_for(t, layout, evaluation__score=D(90))).status == "fail"
+    assert evaluate(score_sum, env_for(t, layout, **{"indicators[1].score": D(90)})).status == "skip"
 
 
 def test_exact_integers_and_text(t, layout):

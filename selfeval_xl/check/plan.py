@@ -15,7 +15,6 @@ from selfeval_xl.model.spec import Field, Template
 from selfeval_xl.rules.parse import refs
 
 UNIT_NAME = "units.name"
-REQUIRED_TABLES = ("indicators",)  # a self-evaluation without a single 定量指标 is not a report
 
 
 @dataclass(frozen=True)
@@ -39,6 +38,7 @@ class InstancePlan:
     inst: Instance
     scalars: tuple[str, ...]
     columns: tuple[tuple[str, ...], ...]  # each column as the tuple of its cell names
+    required: tuple[str, ...]  # required scalars: a blank one skips the rule (its required-missing says it)
     sheet: str
     cell: str
     field: str
@@ -111,7 +111,8 @@ def plan_for(t: Template, units: int) -> Plan:
                 table, _, col = n.partition(".")
                 columns.append(tuple(f"{table}[{i}].{col}" for i in range(1, t.tables[table].rows + 1)))
         sheet, cell = _anchor_cell(layout, inst)
-        instances.append(InstancePlan(inst, scalars, tuple(columns), sheet, cell, inst.anchor))
+        required = tuple(n for n in scalars if layout.inputs[n].field.required)
+        instances.append(InstancePlan(inst, scalars, tuple(columns), required, sheet, cell, inst.anchor))
     return Plan(
         template=t, layout=layout, inputs=inputs, by_name=by_name,
         scalars=tuple(p for p in inputs if p.table is None),

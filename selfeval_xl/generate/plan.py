@@ -10,7 +10,7 @@ from typing import Any
 from selfeval_xl.generate.validation import validation_for
 from selfeval_xl.layout.cells import Cell, col_letter
 from selfeval_xl.layout.memo import per_layout
-from selfeval_xl.layout.types import Layout, SheetLayout
+from selfeval_xl.layout.types import ChoiceList, Layout, SheetLayout
 from selfeval_xl.model.spec import Field
 
 # LibreOffice cannot fit a single column wider than a portrait page to the page width (it
@@ -73,7 +73,8 @@ def plan_of(layout: Layout) -> Plan:
         members.sort(key=lambda m: (m[1].row, m[1].col))
         names = [m[0] for m in members]
         cells = [m[1] for m in members]
-        validations.append((sheet, fld, names, cells, validation_options(fld, cells, layout.template.amount_unit)))
+        validations.append((sheet, fld, names, cells, validation_options(fld, cells, layout.template.amount_unit,
+                                                                          dependent_list(layout, fld))))
     checks: dict[str, list[Cell]] = defaultdict(list)
     for f in layout.formulas:
         if f.kind in ("check", "result"):
@@ -95,9 +96,27 @@ def _longest_header(layout: Layout, s: SheetLayout) -> tuple[int, int] | None:
     return (longest.first_row - 1, longest.first_row - 1)
 
 
-def validation_options(fld: Field, cells: list[Cell], unit: str) -> dict[str, Any] | None:
+def dependent_list(layout: Layout, fld: Field) -> tuple[ChoiceList, int, str] | None:
+    """The hidden list, the parent's sheet column and label when `fld` is a hierarchy's child."""
+    table, _, col = fld.key.partition(".")
+    cl = layout.choice_lists.get(table)
+    if cl is None or col != cl.child:
+        return None
+    return cl, layout.tables[table].columns[cl.parent], layout.template.tables[table].column(cl.parent).label
+
+
+def validation_options(fld: Field, cells: list[Cell], unit: str,
+                       dependent: tuple[ChoiceList, int, str] | None = None) -> dict[str, Any] | None:
     first = cells[0]
     opts = validation_for(fld, first.row, first.col, unit)
+    if opts is not None and dependent is not None:
+        cl, parent_col, parent_label = dependent
+        parent = f"${col_letter(parent_col)}{first.row + 1}"  # relative row: each row its own 一级
+        heads = f"{cl.parents[0].absolute}:{cl.parents[1].absolute}"
+        column = f"IFERROR(MATCH({parent},{heads},0),0)"
+        anchor = cl.anchor.absolute
+        opts["source"] = f"=OFFSET({anchor},0,{column},COUNTA(OFFSET({anchor},0,{column},{cl.length},1)),1)"
+        opts["input_message"] = f"请先选择本行的{parent_label}，再从下拉列表中选择（只列出该{parent_label}下的{fld.label}）。"
     if opts is not None and len(cells) > 1:
         opts["multi_range"] = " ".join(_ranges(cells))
     return opts

@@ -15,7 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from selfeval_xl.atomic import write_bytes
 from selfeval_xl.generate.cached import cached_values
-from selfeval_xl.generate.plan import plan_of, validation_options
+from selfeval_xl.generate.plan import dependent_list, plan_of, validation_options
 from selfeval_xl.generate.stamp import ooxml_escape, stamp_values, write_stamp, xml_safe
 from selfeval_xl.generate.styles import FONT, Formats
 from selfeval_xl.layout import build_layout
@@ -181,6 +181,8 @@ class _Writer:
             ws.set_column(i, i, w)
         for c in sp.extra_cols:
             ws.set_column(c, c, 16)
+        for c in s.hidden_cols:
+            ws.set_column(c, c, 12, None, {"hidden": True})
         for r, h in sorted(self._heights(s).items()):
             ws.set_row(r, h)
         for r1, c1, r2, c2 in s.merges:
@@ -260,7 +262,7 @@ class _Writer:
                 cells = [c for n, c in zip(names, cells, strict=True) if n not in self.locked]
                 if not cells:
                     continue
-                opts = validation_options(fld, cells, unit)
+                opts = validation_options(fld, cells, unit, dependent_list(self.layout, fld))
             if opts is not None:
                 first = cells[0]
                 self.sheets[sheet].data_validation(first.row, first.col, first.row, first.col, dict(opts))

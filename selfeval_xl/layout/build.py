@@ -6,7 +6,9 @@ from dataclasses import replace
 from functools import lru_cache
 
 from selfeval_xl.layout.cells import Cell, range_ref
+from selfeval_xl.layout.completeness import unit_key
 from selfeval_xl.layout.types import (
+    ChoiceList,
     FormulaCell,
     InputCell,
     Instance,
@@ -15,7 +17,7 @@ from selfeval_xl.layout.types import (
     StaticCell,
     TableArea,
 )
-from selfeval_xl.model.spec import Block, Field, Rule, Template
+from selfeval_xl.model.spec import Block, Field, Rule, Table, Template
 from selfeval_xl.rules.evaluate import precision_shown
 from selfeval_xl.rules.excel import ExcelCompiler
 from selfeval_xl.rules.parse import Compare, Expr, Op, Ref, parse, refs, rename
@@ -26,10 +28,6 @@ TOTAL_LABEL = "部门合计"
 
 INPUT_STYLE = {"text": "input_text", "longtext": "input_long", "integer": "input_int", "money": "input_money",
                "number": "input_number", "date": "input_date", "choice": "input_text", "phone": "input_text"}
-
-
-def unit_key(key: str, unit: int) -> str:
-    return f"{key}.u{unit}"
 
 
 def table_cell(table: str, row: int, col: str) -> str:
@@ -53,6 +51,7 @@ class _Builder:
         self.pending_checks: list[tuple[str, Block, int]] = []  # (sheet, block, index)
         self.form_rows: dict[str, tuple[str, int, int]] = {}  # field → (sheet, row, first check col)
         self.footer_check_cols: dict[str, int] = {}
+        self.choice_lists: dict[str, ChoiceList] = {}
 
     # ---- helpers -------------------------------------------------------------------------
     def static(self, sheet: SheetLayout, row: int, col: int, text: str, style: str,
@@ -82,7 +81,7 @@ class _Builder:
         self._results_formulas()
         self._names()
         return Layout(self.t, self.units, self.sheets, self.inputs, self.tables, self.statics,
-                      self.formulas, self.instances, self.names)
+                      self.formulas, self.instances, self.names, self.choice_lists)
 
     def _width(self, sheet: SheetLayout) -> int:
         return max(1, len(sheet.widths))
@@ -241,7 +240,24 @@ class _Builder:
             row += 1
         self.tables[t.key] = TableArea(t.key, sheet.name, first, t.rows, cols, footer_row)
         self.pending_checks.append((sheet.name, b, ncols))
+        if t.hierarchy:
+            self._choice_list(sheet, t, first - 1, max(self._width(sheet), ncols + len(b.checks) + len(b.footer_checks)) + 1)
         return row + 1
+
+    def _choice_list(self, sheet: SheetLayout, t: Table, top: int, col: int) -> None:
+        """The hidden lists of the dependent dropdown, right of everything printed."""
+        parent, child = t.hierarchy_columns
+        every = t.column(child).choices
+        lists = [("（全部）", every)] + [(p, kids) for p, kids in t.hierarchy.items()]
+        for k, (head, kids) in enumerate(lists):
+            self.static(sheet, top, col + k, head, "list")
+            for i, kid in enumerate(kids, start=1):
+                self.static(sheet, top + i, col + k, kid, "list")
+            sheet.hidden_cols.append(col + k)
+        self.choice_lists[t.key] = ChoiceList(
+            t.key, parent, child, Cell(sheet.name, top + 1, col),
+            (Cell(sheet.name, top, col + 1), Cell(sheet.name, top, col + len(lists) - 1)),
+            max(len(kids) for _, kids in lists))
 
     def _results(self, sheet: SheetLayout, b: Block, row: int) -> int:
         self._results_at = (sheet, row)
@@ -336,7 +352,11 @@ class _Builder:
             f = self.inputs[name].field if name in self.inputs else self.t.column_field(name)
             return f is not None and f.type == "money"
 
-        return ExcelCompiler(resolve, is_column, precision, self.t.grades, interval)
+        def required(name: str) -> bool:
+            inp = self.inputs.get(name)
+            return inp is not None and inp.table is None and inp.field.required
+
+        return ExcelCompiler(resolve, is_column, precision, self.t.grades, interval, required)
 
     def _check_formulas(self) -> None:
         for i, inst in enumerate(self.instances):

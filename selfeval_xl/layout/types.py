@@ -73,6 +73,20 @@ class TableArea:
         return Cell(self.sheet, self.first_row + row - 1, self.columns[col])
 
 
+@dataclass(frozen=True)
+class ChoiceList:
+    """The hidden block behind a dependent dropdown: one column of children per parent choice,
+    headed by the parent, after a first column (`anchor` on top) with every child (offered
+    while the parent is blank or unknown)."""
+
+    table: str
+    parent: str  # column key of the parent (一级指标)
+    child: str  # column key of the child (二级指标)
+    anchor: Cell  # first child cell of the "every child" column
+    parents: tuple[Cell, Cell]  # the header cells holding the parent choices
+    length: int  # longest list
+
+
 @dataclass
 class SheetLayout:
     name: str
@@ -82,6 +96,7 @@ class SheetLayout:
     repeat_rows: tuple[int, int] | None = None
     landscape: bool = False
     rows: int = 0
+    hidden_cols: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -95,6 +110,7 @@ class Layout:
     formulas: list[FormulaCell]
     instances: list[Instance]
     names: dict[str, str]  # defined name → qualified range
+    choice_lists: dict[str, ChoiceList] = field(default_factory=dict)  # table → dependent dropdown
 
     def cell(self, name: str) -> Cell:
         return self.inputs[name].cell

@@ -55,6 +55,13 @@ class Table:
     footer: str | None = None
     hierarchy: dict[str, tuple[str, ...]] = field(default_factory=dict)
     quantitative_level2: tuple[str, ...] = ()
+    min_rows: int = 0  # a complete return fills at least this many rows
+    hierarchy_columns: tuple[str, str] = ("level1", "level2")  # parent, child of `hierarchy`
+
+    @property
+    def required_columns(self) -> tuple[Field, ...]:
+        """Cells every filled row must fill."""
+        return tuple(c for c in self.columns if c.required)
 
     def column(self, key: str) -> Field:
         for c in self.columns:

@@ -55,6 +55,11 @@ class ValuesEnv:
     def grade(self, score: Decimal) -> str:
         return self.t.grade_for(score)
 
+    def required(self, name: str) -> bool:
+        """A required scalar input (table columns never are: rows may stay empty)."""
+        inp = self.inputs.get(name)
+        return inp is not None and inp.field.required and getattr(inp, "table", None) is None
+
 
 def cell_name_parts(name: str) -> tuple[str, int, str] | None:
     """`indicators[3].weight` → ("indicators", 3, "weight")."""

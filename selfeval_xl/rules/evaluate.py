@@ -30,6 +30,7 @@ class Env(Protocol):
     def interval(self, name: str) -> bool: ...
     def is_column(self, name: str) -> bool: ...
     def grade(self, score: Decimal) -> str: ...
+    def required(self, name: str) -> bool: ...
 
 
 class NotNumeric(Exception):
@@ -201,7 +202,9 @@ def _compare(op: str, a: Interval | str, b: Interval | str) -> Pair:
 
 
 def skipped(expr: Expr, env: Env, needs: str) -> bool:
-    """needs=any: skip when every referenced input is blank; needs=all: when any is blank."""
+    """needs=any: skip when every referenced input is blank; needs=all: when any is blank.
+    Either way a blank required field skips the rule: its `required-missing` is the one message
+    (never "得分合计 90 ≠ 综合得分 （空）")."""
     names = refs(expr)
     if not names:
         return False
@@ -210,7 +213,10 @@ def skipped(expr: Expr, env: Env, needs: str) -> bool:
         if env.is_column(n):
             blanks.append(all(_blank(v) for v in env.column(n)))
         else:
-            blanks.append(_blank(env.value(n)))
+            blank = _blank(env.value(n))
+            if blank and env.required(n):
+                return True
+            blanks.append(blank)
     return all(blanks) if needs == "any" else any(blanks)
 
 

@@ -38,8 +38,9 @@ def _p(f: str) -> str:
 class ExcelCompiler:
     def __init__(self, resolve: Resolve, is_column: Callable[[str], bool],
                  precision: Callable[[str], int | None], grades: tuple[GradeBand, ...],
-                 interval: Callable[[str], bool]) -> None:
+                 interval: Callable[[str], bool], required: Callable[[str], bool] = lambda name: False) -> None:
         self.interval = interval
+        self.required = required
         self.resolve = resolve
         self.is_column = is_column
         self.precision = precision
@@ -239,15 +240,23 @@ class ExcelCompiler:
         return "+".join(parts)
 
     def blank_test(self, e: Expr, needs: str) -> str | None:
+        """When the check shows "—" (mirrors rules.evaluate.skipped, blank required fields first)."""
         tests = []
+        required = []
         for name in refs(e):
             ref = self.resolve(name)
-            tests.append(f"COUNTA({ref})=0" if self.is_column(name) else f'{ref}=""')
+            if self.is_column(name):
+                tests.append(f"COUNTA({ref})=0")
+            else:
+                tests.append(f'{ref}=""')
+                if self.required(name):
+                    required.append(f'{ref}=""')
         if not tests:
             return None
-        if len(tests) == 1:
-            return tests[0]
-        return f"{'AND' if needs == 'any' else 'OR'}({','.join(tests)})"
+        main = tests[0] if len(tests) == 1 else f"{'AND' if needs == 'any' else 'OR'}({','.join(tests)})"
+        if not required or needs == "all" or len(tests) == 1:
+            return main
+        return f"OR({','.join(required)},{main})"
 
     def condition(self, e: Expr) -> str:
         """A boolean Excel expression for a `when` condition."""

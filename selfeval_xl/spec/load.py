@@ -132,10 +132,18 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
         where = f"tables.{key}"
         cols = tuple(_field(f"{key}.{c.get('key')}", c, f"{where}.columns[{i}]", choice_lists)
                      for i, c in enumerate(_req(d, "columns", where)))
-        hierarchy = {str(k): tuple(v) for k, v in (d.get("hierarchy") or {}).items()}
+        hierarchy = {str(k): tuple(str(x) for x in v) for k, v in (d.get("hierarchy") or {}).items()}
+        short = tuple(_short(c) for c in cols)
+        pair = tuple(str(x) for x in d.get("hierarchy_columns") or ("level1", "level2"))
+        if hierarchy:
+            _check_hierarchy(hierarchy, pair, short, f"{where}.hierarchy")
+        min_rows = d.get("min_rows", 0)
+        if not isinstance(min_rows, int) or not 0 <= min_rows <= int(_req(d, "rows", where)):
+            raise SpecError(f"{where}.min_rows: 应为 0 至行数之间的整数")
         tables[key] = Table(key=key, label=str(_req(d, "label", where)), rows=int(_req(d, "rows", where)),
-                            columns=tuple(_short(c) for c in cols), footer=d.get("footer"),
-                            hierarchy=hierarchy, quantitative_level2=tuple(d.get("quantitative_level2") or ()))
+                            columns=short, footer=d.get("footer"),
+                            hierarchy=hierarchy, quantitative_level2=tuple(d.get("quantitative_level2") or ()),
+                            min_rows=min_rows, hierarchy_columns=(pair[0], pair[1]))
 
     unit_tables: dict[str, UnitTable] = {}
     for key, d in (doc.get("unit_tables") or {}).items():
@@ -244,6 +252,22 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
     return Template(id=tid, version=version, title=str(meta.get("title", "")), amount_unit=str(meta.get("amount_unit", "万元")),
                     sha256=sha256, fields=fields, tables=tables, unit_tables=unit_tables, rules=tuple(rules),
                     sheets=tuple(sheets), grades=grades, texts=texts, source=source)
+
+
+def _check_hierarchy(hierarchy: dict[str, tuple[str, ...]], pair: tuple[str, ...], cols: tuple[Field, ...],
+                     where: str) -> None:
+    """Every parent and child of the hierarchy must be a choice of its column (the dependent
+    dropdown offers exactly the hierarchy, so the form cannot offer what the checker refuses)."""
+    by_key = {c.key: c for c in cols}
+    if len(pair) != 2 or any(k not in by_key for k in pair):
+        raise SpecError(f"{where}: hierarchy_columns 应为本表的两列（上级、下级）")
+    parent, child = by_key[pair[0]], by_key[pair[1]]
+    for p, kids in hierarchy.items():
+        if p not in parent.choices:
+            raise SpecError(f"{where}.{p}: 不是“{parent.label}”的选项")
+        for k in kids:
+            if k not in child.choices:
+                raise SpecError(f"{where}.{p}: “{k}”不是“{child.label}”的选项")
 
 
 def _short(f: Field) -> Field:

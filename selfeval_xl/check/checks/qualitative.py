@@ -30,5 +30,5 @@ def check_qualitative(ctx: Context) -> Iterator[Finding]:
                 continue
             if not has_figure(actual):
                 p = ctx.plan.by_name[f"{key}[{row['_row']}].actual"]
-                what = row.get("level3") or level2
+                what = row.get("level3") or row.get("target") or level2
                 yield at(p, "qualitative-answer", label=f"{level2}·{what}（第{row['_row']}行）", value=shown(actual))

@@ -18,6 +18,8 @@ from selfeval_xl.rules.evaluate import evaluate
 def _blank(ctx: Context, ip: InstancePlan) -> bool:
     """The evaluator's own skip test, done cheaply first (most instances are blank table rows)."""
     v = ctx.env_values
+    if any(v.get(n) is None for n in ip.required):
+        return True
     blanks = [v.get(n) is None for n in ip.scalars]
     blanks += [all(v.get(c) is None for c in col) for col in ip.columns]
     if not blanks:
