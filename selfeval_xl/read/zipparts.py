@@ -34,7 +34,8 @@ class Parts:
         zip_precheck(data)
         try:
             self.zf = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, EOFError, ValueError, OSError, struct.error) as exc:
+        except (zipfile.BadZipFile, EOFError, ValueError, OSError, struct.error, NotImplementedError) as exc:
+            # NotImplementedError: a damaged header claiming an unknown zip version ("zip file version 22.4")
             raise Refused("corrupt-file", "压缩包结构损坏") from exc
         infos = self.zf.infolist()
         if len(infos) > limits.MAX_ENTRY_COUNT:
