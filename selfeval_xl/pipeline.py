@@ -8,21 +8,21 @@ worker turns a file into a small Submission and forgets the snapshot at once.
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
+from selfeval_xl.inbox import names
+from selfeval_xl.inbox.discover import Source, expand_inputs
+from selfeval_xl.inbox.items import check_source
 from selfeval_xl.model import codes, faults
 from selfeval_xl.model.findings import Finding
 from selfeval_xl.model.submission import Submission
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-_GLOB_CHARS = set("*?[")
+__all__ = ["Source", "check_file", "check_item", "check_paths", "expand_inputs", "iter_check", "slim"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -46,10 +46,12 @@ def _check_one(path: str | os.PathLike[str]) -> Submission:
     return check_snapshot(read_file(path))
 
 
-def internal_error(path: str | os.PathLike[str], exc: BaseException) -> Submission:
+def internal_error(path: Source | str | os.PathLike[str], exc: BaseException) -> Submission:
     """An unreadable Submission with `internal-error`: the program failed, the file may be fine."""
     sub = Submission(file=str(path), readable=False)
     try:
+        if isinstance(path, Source) and (path.member or path.problem):
+            raise ValueError("not a file of its own")
         st = os.stat(path)
         sub.size, sub.mtime = st.st_size, st.st_mtime
         sub.sha256 = _sha256(path)
@@ -68,70 +70,30 @@ def _sha256(path: str | os.PathLike[str]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Which files
+# Which files: selfeval_xl.inbox.discover (every file accounted for, archives opened)
 
 
-def _is_candidate(p: Path) -> bool:
-    """A workbook by suffix, not an Office lock file (~$x.xlsx) and not hidden."""
-    name = p.name
-    return (p.suffix.lower() in WORKBOOK_SUFFIXES and not name.startswith("~$")
-            and not name.startswith(".") and p.is_file())
+def check_item(item: Source | str | os.PathLike[str]) -> Submission:
+    """One batch item → its Submission: a spreadsheet read and checked (also one inside a .zip),
+    anything else listed with its finding. Never raises (a bug becomes `internal-error`)."""
+    if not isinstance(item, Source):
+        return printable_name(check_file(item))
+    try:
+        sub = check_source(item, check_file)  # check_file looked up now: tests replace it
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the batch must go on
+        sub = internal_error(item, exc)
+    return printable_name(sub)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Workbooks under `folder`, recursively, skipping hidden folders (.git, .Trash...)."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            p = Path(root) / name
-            if _is_candidate(p):
-                yield p
-
-
-def expand_inputs(args: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[str]]:
-    """Files, folders (recursively) and globs → sorted unique workbook paths, plus Chinese
-    problems for every argument that matches nothing (the CLI exits 2 on those).
-
-    A file named explicitly is taken whatever its suffix (a renamed PDF must be reported, not
-    skipped); folders and globs only yield workbook suffixes.
-    """
-    found: dict[str, Path] = {}
-    problems: list[str] = []
-
-    def add(p: Path) -> None:
-        try:
-            key = os.path.normcase(str(p.resolve()))
-        except OSError:
-            key = os.path.normcase(os.path.abspath(p))
-        found.setdefault(key, p)
-
-    for arg in args:
-        text = os.fspath(arg)
-        p = Path(text)
-        if p.is_file():
-            add(p)
-        elif p.is_dir():
-            hits = list(_walk(p))
-            if not hits:
-                problems.append(f"文件夹中没有工作簿（.xlsx/.xlsm/.xls/.ods）：{text}")
-            for h in hits:
-                add(h)
-        elif _GLOB_CHARS & set(text):
-            hits = []
-            for m in glob.glob(text, recursive=True):
-                mp = Path(m)
-                if mp.is_dir():
-                    hits.extend(_walk(mp))
-                elif _is_candidate(mp):
-                    hits.append(mp)
-            if not hits:
-                problems.append(f"没有与“{text}”匹配的工作簿")
-            for h in hits:
-                add(h)
-        else:
-            problems.append(f"找不到文件：{text}")
-    files = sorted(found.values(), key=lambda q: (str(q.parent), q.name))
-    return files, problems
+def printable_name(sub: Submission) -> Submission:
+    """A name that is not valid UTF-8 is shown readably in `file`, its bytes kept in `file_bytes`
+    (every report, summary and the ledger can then write `file` as text, losing nothing)."""
+    if names.is_raw(sub.file):
+        sub.file_bytes = names.raw_name(sub.file)
+        sub.file = names.readable(sub.file)
+    return sub
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,12 +106,12 @@ def _chunksize(n: int, workers: int) -> int:
     return max(1, min(16, n // (workers * 8) or 1))
 
 
-def iter_check(paths: Sequence[str | os.PathLike[str]], workers: int = 1,
+def iter_check(paths: Sequence[Source | str | os.PathLike[str]], workers: int = 1,
                fn: Callable[[str], Submission] | None = None) -> Iterator[Submission]:
     """Submissions in input order, streamed (results are yielded as they arrive, in order).
-    `fn` is a top-level function (picklable by reference), check_file unless testing."""
-    fn = fn or check_file  # looked up at call time (tests replace check_file)
-    items = [os.fspath(p) for p in paths]
+    `fn` is a top-level function (picklable by reference), check_item unless testing."""
+    fn = fn or check_item
+    items = [p if isinstance(p, Source) else os.fspath(p) for p in paths]
     if workers <= 1 or len(items) < 3:
         for p in items:
             yield fn(p)

@@ -73,5 +73,5 @@ def test_catalogue_covers_every_value_and_text_code() -> None:
     file_level = {"empty-file", "not-a-workbook", "corrupt-file", "encrypted", "too-large", "unknown-template",
                   "unsupported-version", "missing-sheet", "tampered-cell", "protection-removed",
                   "formula-overwritten", "legacy-format", "duplicate-submission", "three-public-growth", "superseded",
-                  "internal-error"}
+                  "internal-error", "unsupported-file", "access-denied"}
     assert set(FIRES) == set(CODES) - file_level

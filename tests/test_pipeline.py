@@ -31,31 +31,39 @@ def inbox(tmp_path: Path) -> Path:
 def test_folder_is_walked_recursively_skipping_lock_and_hidden_files(inbox: Path) -> None:
     files, problems = expand_inputs([str(inbox)])
     assert problems == []
-    rel = [f.relative_to(inbox).as_posix() for f in files]
-    assert rel == ["a.XLSX", "b.xlsx", "c.xlsm", "d.xls", "e.ods", "sub/f.xlsx"]
+    rel = [Path(f).relative_to(inbox).as_posix() for f in files]
+    # every file is in the batch (a .txt and a .pdf too: listed as unsupported-file, never skipped)
+    assert rel == ["a.XLSX", "b.xlsx", "c.xlsm", "d.xls", "e.ods", "notes.txt", "report.pdf", "sub/f.xlsx"]
+    assert [f.kind for f in files].count("other") == 2
 
 
 def test_files_globs_dedup_and_problems(inbox: Path, tmp_path: Path) -> None:
     files, problems = expand_inputs([str(inbox / "b.xlsx"), str(inbox / "*.xls*"), str(inbox / "report.pdf"),
                                      str(inbox), str(tmp_path / "无此文件.xlsx"), str(tmp_path / "*.none")])
-    names = [f.name for f in files]
+    names = [Path(f).name for f in files]
     assert names.count("b.xlsx") == 1  # named, globbed and walked: once
-    assert "report.pdf" in names  # a file named explicitly is checked whatever its suffix
+    assert "report.pdf" in names
     assert "~$a.xlsx" not in names and ".hidden.xlsx" not in names
-    assert problems == [f"找不到文件：{tmp_path / '无此文件.xlsx'}", f"没有与“{tmp_path / '*.none'}”匹配的工作簿"]
+    assert problems == [f"找不到文件：{tmp_path / '无此文件.xlsx'}", f"没有与“{tmp_path / '*.none'}”匹配的文件"]
 
 
 def test_empty_folder_is_a_problem(tmp_path: Path) -> None:
     (tmp_path / "空").mkdir()
-    _touch(tmp_path / "空" / "readme.txt")
+    _touch(tmp_path / "空" / "~$lock.xlsx")
     files, problems = expand_inputs([str(tmp_path / "空")])
-    assert files == [] and len(problems) == 1 and "没有工作簿" in problems[0]
+    assert files == [] and len(problems) == 1 and "没有任何文件" in problems[0]
+
+
+def test_a_folder_without_workbooks_still_lists_its_files(tmp_path: Path) -> None:
+    _touch(tmp_path / "收到" / "readme.txt")
+    files, problems = expand_inputs([str(tmp_path / "收到")])
+    assert problems == [] and [f.kind for f in files] == ["other"]
 
 
 def test_relative_paths_stay_as_given(inbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(inbox.parent)
     files, _ = expand_inputs(["收到"])
-    assert files[0] == Path("收到/a.XLSX")
+    assert Path(files[0]) == Path("收到/a.XLSX") and files[0].name == "收到/a.XLSX"
 
 
 def test_internal_error_becomes_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -62,11 +62,15 @@ def collect_cmd(
     from selfeval_xl.ledger import collect
     from selfeval_xl.pipeline import expand_inputs
 
-    paths, problems = expand_inputs(inputs)
+    sources, problems = expand_inputs(inputs)
     if problems:
         for p in problems:
             Console(stderr=True, highlight=False).print(p, markup=False)
         _fail("输入有误，未登记任何文件。")
+    # The ledger archives files as they are: a spreadsheet on disk. Anything else is listed here
+    # (never silently left out) and makes the run end with exit code 1.
+    paths = [s for s in sources if s.kind == "sheet" and not s.member]
+    others = [s for s in sources if s.kind != "sheet" or s.member]
     try:
         rep = collect(paths, archive, workers=workers or _auto_workers(len(paths)), progress=True)
     except LedgerError as exc:
@@ -76,10 +80,31 @@ def collect_cmd(
     except sqlite3.Error as exc:
         _fail(_db_problem(archive, exc), 1)
     _print_collect(rep)
+    _print_not_collected(others)
     if rep.internal:
         raise typer.Exit(3)
-    if rep.failed:
+    if rep.failed or others:
         raise typer.Exit(1)
+
+
+def _print_not_collected(others: list) -> None:  # noqa: ANN001 - list[Source]
+    """Files of the inbox the ledger cannot take as they are, each with the reason."""
+    from selfeval_xl.inbox.names import readable
+
+    if not others:
+        return
+    con = _console()
+    con.print(f"[red]未登记 {len(others)} 个文件[/red]（可先用 check 查看详情）：")
+    for s in others[:MAX_ROWS]:
+        if s.member:
+            why = "压缩包中的文件：请先解压，再对解压出的工作簿收件登记"
+        elif s.problem:
+            why = "无法打开（没有访问权限）"
+        elif s.kind == "archive":
+            why = "压缩包：请先解压，再对解压出的工作簿收件登记"
+        else:
+            why = "不是可审核的表格文件（请向报送部门索取用模板填写的 .xlsx 工作簿）"
+        con.print(f"  {_esc(readable(s.name))}：{why}", markup=True)
 
 
 def _auto_workers(n: int) -> int:

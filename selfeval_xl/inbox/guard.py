@@ -13,6 +13,8 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from selfeval_xl.inbox.names import readable
+
 _GLOB_CHARS = set("*?[")
 
 
@@ -67,21 +69,21 @@ def output_problems(inputs: Sequence[str | os.PathLike[str]], outputs: Iterable[
     for out in outputs:
         if out is None:
             continue
-        shown = os.fspath(out.path)
+        shown = readable(os.fspath(out.path))
         target = _real(out.path)
         hit = real_files.get(target) or next((f for f in in_files if _same(f, out.path)), None)
         if hit is not None:
-            problems.append(f"{out.option} 的输出路径 {shown} 就是输入文件 {hit}，写出会覆盖原文件；请换一个位置。")
+            problems.append(f"{out.option} 的输出路径 {shown} 就是输入文件 {readable(hit)}，写出会覆盖原文件；请换一个位置。")
             continue
         folder = next((d for rd, d in real_folders.items() if _inside(target, rd)), None)
         if folder is not None:
             what = "输出文件夹" if out.folder else "输出文件"
-            problems.append(f"{out.option} 的{what} {shown} 位于输入文件夹 {folder} 之内，"
+            problems.append(f"{out.option} 的{what} {shown} 位于输入文件夹 {readable(folder)} 之内，"
                             f"写出的结果会混入报表（或覆盖报表）；请写到输入文件夹以外的位置。")
             continue
         if out.folder:
             inner = next((f for rf, f in real_files.items() if os.path.dirname(rf) == target), None)
             if inner is not None:
-                problems.append(f"{out.option} 的输出文件夹 {shown} 中有输入文件 {inner}，"
+                problems.append(f"{out.option} 的输出文件夹 {shown} 中有输入文件 {readable(inner)}，"
                                 f"写出的结果可能覆盖它；请换一个文件夹。")
     return problems

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from selfeval_xl.inbox.names import readable
 from selfeval_xl.ledger import records, store
 from selfeval_xl.ledger.records import Entry, transaction
 from selfeval_xl.ledger.schema import connect
@@ -215,7 +216,7 @@ def _triage(conn: sqlite3.Connection, paths: list[str]) -> tuple[list[CollectIte
     """Hash every input; items in input order, and the new ones to check (first copy of each hash)."""
     items: list[CollectItem] = []
     for p in paths:
-        it = CollectItem(path=p, name=Path(p).name, state=NEW)
+        it = CollectItem(path=p, name=readable(Path(p).name), state=NEW)  # any name bytes: shown as text
         try:
             it.sha256, it.size = store.hash_file(Path(p))
             it.mtime = os.stat(p).st_mtime
@@ -244,7 +245,7 @@ def _journal(conn: sqlite3.Connection, todo: list[CollectItem], received_at: str
     with transaction(conn):
         return [int(conn.execute(
             "INSERT INTO intake (sha256, object, original_name, source_path, mtime, received_at, pid, host)"
-            " VALUES (?,?,?,?,?,?,?,?)", (it.sha256, it.object, it.name, os.path.abspath(it.path), it.mtime,
+            " VALUES (?,?,?,?,?,?,?,?)", (it.sha256, it.object, it.name, readable(os.path.abspath(it.path)), it.mtime,
                                           received_at, os.getpid(), store.HOST)).lastrowid or 0) for it in todo]
 
 
@@ -271,7 +272,7 @@ def _record_chunk(conn: sqlite3.Connection, arc: Archive,
             stray.append(it.object)
             continue
         sub = replace(sub, findings=[f for f in sub.findings if f.code not in BATCH_ONLY_CODES])
-        entries.append((it, Entry(it.sha256, it.object, it.name, os.path.abspath(it.path), it.size,
+        entries.append((it, Entry(it.sha256, it.object, it.name, readable(os.path.abspath(it.path)), it.size,
                                   it.mtime or sub.mtime, sub)))
     with transaction(conn):
         ids = records.insert(conn, [e for _it, e in entries], received_at)

@@ -54,6 +54,12 @@ _CODES = [
     Code("internal-error", "error", "程序内部错误",
          "本程序（selfeval-xl {version}）在处理此文件时出错，文件本身可能没有问题，不必要求部门重新报送；"
          "请将此文件和本条信息反馈给本程序的开发人员。"),
+    Code("unsupported-file", "error", "不是可审核的表格文件",
+         "{detail}，不是本程序能审核的自评表。请向报送部门索取用下发模板填写的 Excel 工作簿（.xlsx），"
+         "不要另存为 PDF、图片、Word 或 CSV，也不要只报送扫描件。"),
+    Code("access-denied", "error", "没有访问权限",
+         "无法打开此{what}（{detail}）：本机当前登录的用户没有读取权限。这不是报送部门的问题；"
+         "请检查该{what}的访问权限（或先复制到本机）后重新审核。"),
     Code("superseded", "info", "已被新版本替代", "该报送已被 {received} 收到的新版本（{file}）替代。"),
 ]
 

@@ -27,6 +27,9 @@ class Submission:
     tables: dict[str, list[dict[str, Typed]]] = field(default_factory=dict)  # filled rows only, with "_row"
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
+    # The exact bytes of `file` (hex) when the name on disk is not valid UTF-8 (a GBK name left by
+    # unzipping a Windows archive); `file` then holds a readable form (selfeval_xl.inbox.names).
+    file_bytes: str | None = None
 
     @property
     def status(self) -> str:
@@ -56,7 +59,7 @@ class Submission:
 
     def to_json(self) -> dict[str, Any]:
         """Exactly one entry of data-model.md §4's `submissions`."""
-        return {
+        entry: dict[str, Any] = {
             "file": self.file,
             "sha256": self.sha256,
             "status": self.status,
@@ -66,6 +69,9 @@ class Submission:
             "values": {k: json_value(v) for k, v in self.values.items() if v is not None},
             "findings": [f.to_json() for f in self.findings],
         }
+        if self.file_bytes is not None:
+            entry["file_bytes"] = self.file_bytes
+        return entry
 
 
 def json_value(v: Typed) -> Any:

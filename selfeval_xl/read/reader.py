@@ -59,6 +59,8 @@ def _refuse(snap: Snapshot, r: Refused) -> None:
 def _read(path: Path, snap: Snapshot) -> None:
     try:
         st = path.stat()
+    except PermissionError as exc:  # the officer's access rights, not the department's file
+        raise Refused("access-denied", "没有读取权限", what="文件") from exc
     except OSError as exc:
         raise Refused("corrupt-file", "文件不存在或无法打开") from exc
     if not path.is_file():
@@ -71,6 +73,8 @@ def _read(path: Path, snap: Snapshot) -> None:
     try:
         with open(path, "rb") as fh:  # read-only, one read
             data = fh.read(limits.MAX_FILE_SIZE + 1)
+    except PermissionError as exc:
+        raise Refused("access-denied", "没有读取权限", what="文件") from exc
     except OSError as exc:
         raise Refused("corrupt-file", "文件无法读取") from exc
     snap.size = len(data)

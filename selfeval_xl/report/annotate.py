@@ -79,23 +79,26 @@ def annotate_batch(submissions: Sequence[Submission], outdir: str | os.PathLike[
     for sub in submissions:
         if not sub.findings:
             continue
-        src = Path(sub.file)
-        suffix = src.suffix.lower()
+        src = _disk_path(sub)
+        fmt = (sub.format or "").lower()  # the content's real format, whatever the suffix says
         if not sub.readable:
             result.notes.append(f"{sub.file}：无法读取，未生成标注副本")
             continue
-        if suffix not in _ANNOTATABLE:
-            result.notes.append(f"{sub.file}：{suffix or '该'} 格式无法生成标注副本，请对照审核报告修改")
+        if src is None:
+            result.notes.append(f"{sub.file}：压缩包中的文件未生成标注副本，请对照审核报告修改")
+            continue
+        if "." + fmt not in _ANNOTATABLE:
+            result.notes.append(f"{sub.file}：{'.' + fmt if fmt else '该'} 格式无法生成标注副本，请对照审核报告修改")
             continue
         if not _marks(sub):
             if any(f.severity == "error" or (f.severity == "warning" and not f.explained) for f in sub.findings):
                 result.notes.append(f"{sub.file}：问题不涉及具体单元格，未生成标注副本")
             continue
-        target = _target(out, src.name, used, sources)
+        target = _target(out, f"{Path(sub.file).stem}.{fmt}", used, sources)
         try:
-            _write_copy(src, target, sub)
-        except Exception as exc:  # noqa: BLE001 - one odd workbook must not stop the batch
-            result.notes.append(f"{sub.file}：生成标注副本失败（{type(exc).__name__}）")
+            _write_copy(src, target, sub, fmt)
+        except Exception:  # noqa: BLE001 - one odd workbook must not stop the batch
+            result.notes.append(f"{sub.file}：生成标注副本失败（此工作簿无法按原样另存），请对照审核报告修改")
             continue
         result.written.append(target)
     return result
@@ -128,10 +131,18 @@ def is_annotated_copy(path: Path) -> bool:
         return False
 
 
-def _write_copy(src: Path, target: Path, sub: Submission) -> None:
+def _disk_path(sub: Submission) -> Path | None:
+    """Where the submission's file is on disk (its exact name bytes when they are not UTF-8);
+    None for a member of a .zip, which has no file of its own."""
+    path = Path(os.fsdecode(bytes.fromhex(sub.file_bytes))) if sub.file_bytes else Path(sub.file)
+    return path if path.is_file() else None
+
+
+def _write_copy(src: Path, target: Path, sub: Submission, fmt: str) -> None:
     import openpyxl
 
-    wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", keep_links=True)
+    with open(src, "rb") as fh:  # openpyxl judges by the suffix; the content decides here
+        wb = openpyxl.load_workbook(fh, keep_vba=fmt == "xlsm", keep_links=True)
     _mark_cells(wb, sub)
     _add_findings_sheet(wb, sub)
     wb.calculation.fullCalcOnLoad = True  # openpyxl drops cached results; recalc on open
