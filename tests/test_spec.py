@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from selfeval_xl.spec import SpecError, default_template
-from selfeval_xl.spec.load import build, templates_dir
+from selfeval_xl.spec.load import build, spec_folder
 
-SPEC = templates_dir() / "dept-selfeval-1.0.yaml"
+SPEC = spec_folder() / "dept-selfeval-1.0.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import os
 import sys
 
 import typer
+from click import exceptions as ce
 
 from selfeval_xl import __version__
 
@@ -40,8 +41,6 @@ def _register() -> None:
 
 def usage_message(exc: Exception) -> str:
     """Click's usage errors in Chinese (typer raises them before any command code runs)."""
-    from typer._click import exceptions as ce
-
     hint = getattr(exc, "param_hint", None) or ""
     param = getattr(exc, "param", None)
     if not hint and param is not None:
@@ -70,8 +69,6 @@ def usage_message(exc: Exception) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: no traceback ever reaches a user; usage errors exit 2 in Chinese."""
-    from typer._click import exceptions as ce
-
     if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
         # Piped into a log or a file: rich would assume 80 columns and wrap Chinese names
         # character by character; a log is read wide.

@@ -16,7 +16,6 @@ from selfeval_xl.model.spec import Template
 from selfeval_xl.read.book import Book
 from selfeval_xl.read.errors import Refused
 from selfeval_xl.spec import available
-from selfeval_xl.spec.load import templates_dir
 
 MAX_UNITS = 50
 _SAMPLE = 3  # top statics per sheet compared when recognising the structure
@@ -49,7 +48,7 @@ def _text(v: object) -> str:
 def identify(book: Book) -> tuple[Template, int, dict[str, str]]:
     """(template, units, stamp); raises Refused(unknown-template | unsupported-version)."""
     stamp = stamp_of(book)
-    specs = _specs()
+    specs = available()
     tid = stamp.get("template_id")
     if tid:
         version = stamp.get("template_version", "")
@@ -69,22 +68,6 @@ def identify(book: Book) -> tuple[Template, int, dict[str, str]]:
     if best is None:
         raise Refused("unknown-template", "未找到模板标记，工作表结构也与模板不符")
     return best[1], infer_units(book, best[1]), stamp
-
-
-_SPECS: tuple[tuple[str, float], dict[tuple[str, str], Template]] | None = None
-
-
-def _specs() -> dict[tuple[str, str], Template]:
-    """available() memoised on the templates folder's mtime (one stat instead of a glob per file)."""
-    global _SPECS
-    folder = templates_dir()
-    try:
-        key = (str(folder), folder.stat().st_mtime)
-    except OSError:
-        return available()
-    if _SPECS is None or _SPECS[0] != key:
-        _SPECS = (key, available())
-    return _SPECS[1]
 
 
 def _units_from_stamp(v: str | None) -> int | None:

@@ -1,4 +1,4 @@
-"""Load and validate template specs from workbook_templates/ into model.spec.Template."""
+"""Load and validate the template specs shipped in selfeval_xl/templates/ into model.spec.Template."""
 
 from selfeval_xl.spec.load import SpecError, available, default_template, load_spec, template_for
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from decimal import Decimal
 from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +34,15 @@ class SpecError(ValueError):
     """A spec entry is wrong; the message starts with its path (e.g. `rules[3].expr`)."""
 
 
-def templates_dir() -> Path:
-    """workbook_templates/ beside the package (a source checkout) or SELFEVAL_TEMPLATES."""
-    env = os.environ.get("SELFEVAL_TEMPLATES")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "workbook_templates"
+def spec_folder() -> Traversable:
+    """The specs shipped inside the package (`selfeval_xl/templates/`), found through
+    importlib.resources so a wheel install reads them as a source checkout does. The top-level
+    `workbook_templates/` is the human-facing copy; tests/test_packaging.py keeps them identical."""
+    return resources.files("selfeval_xl") / "templates"
+
+
+def spec_files() -> list[Traversable]:
+    return sorted((f for f in spec_folder().iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
 
 
 def _req(d: dict[str, Any], key: str, where: str) -> Any:
@@ -92,9 +96,10 @@ def _field(key: str, d: dict[str, Any], where: str, choice_lists: dict[str, tupl
     )
 
 
-def load_spec(path: str | Path) -> Template:
+def load_spec(path: str | Path | Traversable) -> Template:
     """Load and validate one spec file; raises SpecError naming the offending entry."""
-    path = Path(path)
+    if isinstance(path, str):
+        path = Path(path)
     raw = path.read_bytes()
     try:
         doc = yaml.safe_load(raw.decode("utf-8"))
@@ -278,17 +283,18 @@ def _short(f: Field) -> Field:
 
 
 @cache
-def _cached(path: str, mtime: float) -> Template:
-    return load_spec(path)
+def _shipped() -> dict[tuple[str, str], Template]:
+    # Package data does not change while a process runs: read and validated once.
+    out: dict[tuple[str, str], Template] = {}
+    for f in spec_files():
+        t = load_spec(f)
+        out[(t.id, t.version)] = t
+    return out
 
 
 def available() -> dict[tuple[str, str], Template]:
-    """Every spec in workbook_templates/, keyed by (template id, version)."""
-    out: dict[tuple[str, str], Template] = {}
-    for p in sorted(templates_dir().glob("*.yaml")):
-        t = _cached(str(p), p.stat().st_mtime)
-        out[(t.id, t.version)] = t
-    return out
+    """Every shipped spec, keyed by (template id, version)."""
+    return dict(_shipped())
 
 
 def template_for(template_id: str, version: str) -> Template | None:
@@ -299,5 +305,5 @@ def default_template() -> Template:
     """The newest version of the default template."""
     specs = available()
     if not specs:
-        raise SpecError(f"{templates_dir()}: 没有模板规格文件")
+        raise SpecError("安装不完整：程序中没有模板规格文件，请重新安装 selfeval-xl")
     return max(specs.values(), key=lambda t: tuple(int(x) for x in t.version.split(".")))
