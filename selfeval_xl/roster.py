@@ -32,6 +32,7 @@ CODE_HEADERS = ("预算编码", "编码", "单位编码", "部门编码", "预�
 NAME_HEADERS = ("部门名称", "单位名称", "部门(单位)名称", "预算单位名称", "部门单位名称")
 UNITS_HEADERS = ("单位数", "核算单位数", "独立核算单位数", "单位个数")
 CONTACT_HEADERS = ("联系人",)
+PHONE_HEADERS = ("联系电话", "联络电话", "电话", "手机", "手机号码", "联系方式")
 
 
 class RosterError(Exception):
@@ -47,6 +48,7 @@ class RosterEntry:
     name: str
     units: int = 1
     contact: str | None = None
+    phone: str | None = None  # for the 催报 list and notices
 
 
 @dataclass
@@ -181,7 +183,8 @@ def _norm_header(v: Any) -> str:
 
 def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     """(header row index, {column role: column index}) of the first row naming code and name."""
-    aliases = {"code": CODE_HEADERS, "name": NAME_HEADERS, "units": UNITS_HEADERS, "contact": CONTACT_HEADERS}
+    aliases = {"code": CODE_HEADERS, "name": NAME_HEADERS, "units": UNITS_HEADERS, "contact": CONTACT_HEADERS,
+               "phone": PHONE_HEADERS}
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         best: dict[str, tuple[int, int]] = {}  # role → (alias rank, column)
         for j, v in enumerate(row):
@@ -255,6 +258,7 @@ def _parse_rows(rows: list[list[Any]], header_index: int, cols: dict[str, int]) 
         raw_name = _cell(row, cols["name"])
         raw_units = _cell(row, cols.get("units"))
         raw_contact = _cell(row, cols.get("contact"))
+        raw_phone = _cell(row, cols.get("phone"))
         if raw_code is None and raw_name is None and raw_units is None and raw_contact is None:
             continue  # a note in another column, not a department
         where = f"第 {excel_row} 行："
@@ -282,5 +286,6 @@ def _parse_rows(rows: list[list[Any]], header_index: int, cols: dict[str, int]) 
         assert units is not None
         seen[code] = excel_row
         contact = _text(raw_contact) if raw_contact is not None else None
-        result.entries.append(RosterEntry(excel_row, code, name, units, contact or None))
+        phone = _code(raw_phone) if raw_phone is not None else None
+        result.entries.append(RosterEntry(excel_row, code, name, units, contact or None, phone or None))
     return result

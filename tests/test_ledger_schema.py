@@ -19,7 +19,7 @@ def test_migrates_an_empty_database(tmp_path: Path) -> None:
     conn = connect(tmp_path / "ledger.sqlite")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION == len(schema.MIGRATIONS)
     assert {"submissions", "field_values", "findings", "intake"} <= _tables(conn)
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # never WAL: network folders
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
     idx = {r[1] for r in conn.execute("PRAGMA index_list(submissions)")}
@@ -78,3 +78,20 @@ def test_not_a_database(tmp_path: Path) -> None:
     db.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(LedgerError, match="无法打开"):
         connect(db)
+
+
+def test_a_wal_ledger_is_switched_to_the_rollback_journal(tmp_path: Path) -> None:
+    # A ledger made by an earlier version in WAL mode: on a network folder WAL cannot work.
+    db = tmp_path / "ledger.sqlite"
+    old = sqlite3.connect(db)
+    assert old.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
+    old.execute("CREATE TABLE t (x)")
+    old.close()
+    conn = connect(db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT INTO settings (key, value) VALUES ('year', '2021')")
+    conn.execute("COMMIT")
+    conn.close()
+    assert not (tmp_path / "ledger.sqlite-wal").exists()
+    assert not (tmp_path / "ledger.sqlite-shm").exists()

@@ -148,7 +148,7 @@ def test_excel_output_survives_hostile_text(tmp_path: Path) -> None:
     row = [c for c in ws[4]]
     assert row[1].value == "@SUM(1)" and row[1].data_type == "s"
     assert row[2].data_type == "s" and row[2].value.startswith("=cmd") and row[2].value.endswith("…")
-    assert row[4].value == "-1" and row[6].value == "+x.xlsx"
+    assert row[4].value == "-1" and row[7].value == "+x.xlsx"
 
 
 def test_cli_status_dept_shows_every_version_with_superseded(arc: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -135,7 +135,8 @@ def test_defined_name_pointing_elsewhere_is_a_shift(tmp_path: Path, clean: Path)
     snap = checked_read(_edit(clean, tmp_path / "name.xlsx", edit))
     tampered = _findings(snap, "tampered-cell")
     assert [f.sheet for f in tampered] == ["支出"]
-    assert "expenditure.total" in tampered[0].message
+    # the clerk's words, never the internal key (issue 9: "名称 evaluation.score 应指向 D49")
+    assert "“支出合计”应在" in tampered[0].message and "expenditure.total" not in tampered[0].message
     assert snap.readable is False
 
 

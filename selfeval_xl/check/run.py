@@ -12,14 +12,17 @@ from functools import lru_cache
 from selfeval_xl.check.checks.amounts import check_negative, check_precision
 from selfeval_xl.check.checks.coercion import check_coercion
 from selfeval_xl.check.checks.hierarchy import check_hierarchy
+from selfeval_xl.check.checks.identity import check_identity
 from selfeval_xl.check.checks.narrative import check_narrative
 from selfeval_xl.check.checks.placeholders import check_placeholders
+from selfeval_xl.check.checks.plausible import check_narrative_scale, check_per_capita
 from selfeval_xl.check.checks.qualitative import check_qualitative
 from selfeval_xl.check.checks.required import check_required
 from selfeval_xl.check.checks.rules import check_rules
 from selfeval_xl.check.context import Context
+from selfeval_xl.check.damaged import identity
 from selfeval_xl.check.explain import explained_rules, mark_explained
-from selfeval_xl.check.plan import plan_for
+from selfeval_xl.check.plan import Plan, plan_for
 from selfeval_xl.check.values import filled_rows, read_values
 from selfeval_xl.model import codes
 from selfeval_xl.model.findings import Finding
@@ -31,10 +34,12 @@ from selfeval_xl.spec import available, template_for
 Check = Callable[[Context], Iterator[Finding]]
 
 # Values first (what was typed), then the rules over them, then the words.
-VALUE_CHECKS: tuple[Check, ...] = (check_coercion, check_required, check_hierarchy, check_negative, check_precision)
+VALUE_CHECKS: tuple[Check, ...] = (check_coercion, check_required, check_hierarchy, check_negative, check_precision,
+                                   check_identity)
 RULE_CHECKS: tuple[Check, ...] = (check_rules,)
+PLAUSIBILITY_CHECKS: tuple[Check, ...] = (check_per_capita, check_narrative_scale)
 TEXT_CHECKS: tuple[Check, ...] = (check_placeholders, check_qualitative, check_narrative)
-CHECKS: tuple[Check, ...] = VALUE_CHECKS + RULE_CHECKS + TEXT_CHECKS
+CHECKS: tuple[Check, ...] = VALUE_CHECKS + RULE_CHECKS + PLAUSIBILITY_CHECKS + TEXT_CHECKS
 
 
 @lru_cache(maxsize=16)
@@ -56,13 +61,25 @@ def _no_template(s: Snapshot) -> Finding:
     return codes.make("unknown-template", detail=f"模板标识 {s.template_id or '（无）'}")
 
 
+def _damaged(sub: Submission, plan: Plan, snapshot: Snapshot) -> Submission:
+    """Our template, damaged (a sheet missing or shifted): no rule is evaluated on it, but when
+    the cover or stamp names the department and year it is that department's failed return."""
+    ident = identity(plan, snapshot)
+    if (ident["dept.code"] or ident["dept.name"]) and any(f.severity == "error" for f in sub.findings):
+        sub.values = ident
+        sub.readable = True  # identified: status fail (未通过), filed under the department
+    return sub
+
+
 def check_snapshot(snapshot: Snapshot) -> Submission:
     """Every finding for one snapshot; never raises on bad values, never touches a file."""
     sub = _shell(snapshot)
-    if not snapshot.readable:
+    if not snapshot.readable and not snapshot.template_id:
         return sub
     t = _template(snapshot.template_id or "", snapshot.template_version or "")
     if t is None:
+        if not snapshot.readable:
+            return sub
         if not any(f.code in ("unknown-template", "unsupported-version") for f in sub.findings):
             sub.findings.append(_no_template(snapshot))
         sub.readable = False
@@ -72,6 +89,8 @@ def check_snapshot(snapshot: Snapshot) -> Submission:
         sub.readable = False
         return sub
     plan = plan_for(t, snapshot.units)
+    if not snapshot.readable:
+        return _damaged(sub, plan, snapshot)
     typed, problems = read_values(plan, snapshot.raw)
     bad = {p.name for p, c in problems if c.bad}
     ctx = Context(plan, snapshot, typed, problems, filled_rows(plan, typed, bad), bad=bad)

@@ -57,8 +57,13 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="有未说明的警告时也以退出码 1 结束")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度和明细表，只显示统计")] = False,
     problems_only: Annotated[bool, typer.Option("--problems-only", help="明细表只列出有问题的文件")] = False,
+    year: Annotated[int | None, typer.Option("--year", "-y", metavar="N", min=1900, max=2999,
+                                             help="本轮收取的年度：其他年度的报表报“年度不符”（wrong-year）")] = None,
+    roster: Annotated[Path | None, typer.Option("--roster", "-r", metavar="FILE",
+                                                help="部门名单：预算编码不在名单中或部门名称与名单不符的报“与部门名单不符”")] = None,
 ) -> None:
     """审核报回的自评表：逐个文件列出问题（表名!单元格 + 说明），可写出 JSON、Excel 报告和标注副本。"""
+    from selfeval_xl.cli.round import load_round
     from selfeval_xl.inbox.guard import Output, output_problems
     from selfeval_xl.model.submission import Submission
     from selfeval_xl.pipeline import check_paths, expand_inputs, slim
@@ -79,7 +84,8 @@ def check(
     files, problems = expand_inputs(paths)
     if problems:
         _fail_usage(err, problems)
-    clashes = output_problems(paths, [json_out and Output("--json", json_out), report and Output("--report", report),
+    rnd = load_round(year, roster, err)
+    clashes = output_problems([*paths, *([roster] if roster is not None else [])], [json_out and Output("--json", json_out), report and Output("--report", report),
                                       annotate_dir and Output("--annotate", annotate_dir, folder=True)], files)
     if clashes:
         _fail_usage(err, clashes)
@@ -97,6 +103,7 @@ def check(
     spool = JsonSpool() if json_out is not None else None
 
     def keep(sub: Submission) -> Submission:
+        rnd.apply(sub)
         if spool is not None:
             spool.add(sub)
         return slim(sub)

@@ -52,6 +52,11 @@ def collect_cmd(
                                                 help="报送的工作簿、文件夹或通配符（可多个）")],
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     workers: Annotated[int, typer.Option("--workers", "-w", min=0, max=64, help="并行审核的进程数（0 = 自动）")] = 0,
+    year: Annotated[int | None, typer.Option("--year", "-y", metavar="N", min=1900, max=2999,
+                                             help="本轮收取的年度（记入报送库，以后的收件和报送情况沿用；"
+                                                  "其他年度的报表报“年度不符”）")] = None,
+    roster: Annotated[Path | None, typer.Option("--roster", "-r", metavar="FILE",
+                                                help="部门名单：预算编码不在名单中或部门名称与名单不符的报“与部门名单不符”")] = None,
 ) -> None:
     """收件登记：审核新收到的工作簿，原样存入报送库并登记；已登记过的文件自动跳过。
 
@@ -59,6 +64,7 @@ def collect_cmd(
     审核未通过的报表同样登记（退出码 0）；有文件未能存入报送库时退出码为 1，用法错误时为 2；
     程序内部错误（文件本身可能没有问题，未登记）时为 3。
     """
+    from selfeval_xl.cli.round import load_round
     from selfeval_xl.ledger import collect
     from selfeval_xl.pipeline import expand_inputs
 
@@ -71,8 +77,9 @@ def collect_cmd(
     # (never silently left out) and makes the run end with exit code 1.
     paths = [s for s in sources if s.kind == "sheet" and not s.member]
     others = [s for s in sources if s.kind != "sheet" or s.member]
+    rnd = load_round(year, roster, Console(stderr=True, highlight=False))
     try:
-        rep = collect(paths, archive, workers=workers or _auto_workers(len(paths)), progress=True)
+        rep = collect(paths, archive, workers=workers or _auto_workers(len(paths)), progress=True, rnd=rnd)
     except LedgerError as exc:
         _fail(str(exc))
     except OSError as exc:
@@ -122,6 +129,10 @@ def _note(it: CollectItem) -> str:
 
 def _print_collect(rep: CollectReport) -> None:
     con = _console()
+    if rep.broke_lock:
+        con.print(f"[yellow]提示：[/yellow]{_esc(f'已解除{rep.broke_lock}遗留的报送库锁（该程序已不在运行）。')}")
+    if rep.year is not None:
+        con.print(f"本轮年度：{rep.year}（其他年度的报表标为“年度不符”）", markup=False)
     for line in rep.repaired:
         con.print(f"[yellow]修复：[/yellow]{_esc(line)}")
     rows = rep.items
@@ -170,19 +181,24 @@ def status_cmd(
                                                 help="另存为 Excel 报送情况表")] = None,
     dept: Annotated[str | None, typer.Option("--dept", "-d", metavar="CODE",
                                              help="只看一个部门（预算编码）的全部报送版本和审核意见")] = None,
+    notice: Annotated[Path | None, typer.Option("--notice", metavar="DIR",
+                                                help="为每个要催报的部门写一份催报通知（文本文件）到此文件夹")] = None,
 ) -> None:
-    """报送情况：按名单列出每个部门 未提交 / 未通过 / 待说明 / 已通过，并列出催报名单。"""
+    """报送情况：按名单列出每个部门 未提交 / 未通过 / 待说明 / 已通过，并列出催报名单。
+
+    年度默认为报送库的本轮年度（collect --year 设定），否则为最新的年度；该年度没有任何报送时退出码为 1。
+    """
     from selfeval_xl.ledger import status
     from selfeval_xl.roster import RosterError
 
     if output is not None and output.suffix.lower() != ".xlsx":
         _fail(f"输出文件须为 .xlsx：{output}")
-    if output is not None:
-        from selfeval_xl.inbox.guard import Output, output_problems
+    from selfeval_xl.inbox.guard import Output, output_problems
 
-        clashes = output_problems([archive, *([roster] if roster is not None else [])], [Output("-o", output)])
-        if clashes:
-            _fail("\n".join(clashes))
+    clashes = output_problems([archive, *([roster] if roster is not None else [])],
+                              [output and Output("-o", output), notice and Output("--notice", notice, folder=True)])
+    if clashes:
+        _fail("\n".join(clashes))
     if dept is not None:
         try:
             _print_history(archive, dept, year)
@@ -206,6 +222,17 @@ def status_cmd(
         except OSError as exc:
             _fail(f"无法写入 {output}：{exc.strerror or exc}")
         _console().print(f"报送情况表已保存：{output}", markup=False)
+    if notice is not None:
+        from selfeval_xl.ledger.notice import write_notices
+
+        try:
+            written = write_notices(rep, notice)
+        except OSError as exc:
+            _fail(f"无法写入催报通知 {exc.filename or notice}：{exc.strerror or exc}")
+        _console().print(f"催报通知 {len(written)} 份已写入：{notice}", markup=False)
+    if rep.empty:
+        raise typer.Exit(1)
+
 
 
 def _money(v: Decimal | None) -> str:
@@ -219,6 +246,9 @@ def _print_status(rep: StatusReport) -> None:
     if rep.year is None:
         con.print(f"报送库 {rep.archive} 中还没有可识别年度的报送；可用 --year 指定年度。", markup=False)
         return
+    if rep.received == 0:
+        con.print(f"[yellow]报送库中没有 {rep.year} 年度的任何报送。[/yellow]" + (
+            f"（本轮年度为 {rep.round_year}）" if rep.round_year not in (None, rep.year) else ""))
     title = f"{rep.year} 年度报送情况" + (f"（名单：{rep.roster}）" if rep.roster else "（报送库中的全部部门）")
     counts = rep.counts()
     con.print(f"[bold]{_esc(title)}[/bold]  部门 {len(rep.rows)} 个：" + "，".join(
@@ -226,12 +256,11 @@ def _print_status(rep: StatusReport) -> None:
     chase = rep.chase() if rep.roster else [r for r in rep.rows if r.to_chase]
     if chase:
         t = Table(title="催报名单（未提交、未通过、待说明）")
-        for col in ("预算编码", "部门名称", "状态", "联系人", "最后收到", "错误", "待说明", "文件"):
+        for col in ("预算编码", "部门名称", "状态", "联系人", "联系电话", "最后收到", "主要问题"):
             t.add_column(col, overflow="fold", no_wrap=col in ("状态", "最后收到"))
         for d in chase:
             t.add_row(_esc(d.code), _esc(d.name), f"[{STATE_STYLE[d.state]}]{d.state}[/]", _esc(d.contact or ""),
-                      d.received_at, str(d.errors) if d.versions else "", str(d.warnings) if d.versions else "",
-                      _esc(d.file))
+                      _esc(d.phone or ""), d.received_at, _esc(d.problems_sentence()))
         con.print(t)
     else:
         con.print("[green]全部已通过，无需催报。[/green]")

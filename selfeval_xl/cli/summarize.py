@@ -58,8 +58,10 @@ def summarize(
     csv_dir: Annotated[Path | None, typer.Option("--csv", metavar="DIR", help="每张表另存一个 CSV（UTF-8 带 BOM）到此文件夹")] = None,
     parquet_dir: Annotated[Path | None, typer.Option("--parquet", metavar="DIR", help="每张表另存一个 Parquet 文件到此文件夹")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", metavar="FILE", help="全部表格另存为一个 JSON 文件")] = None,
-    archive: Annotated[Path | None, typer.Option("--archive", metavar="DIR", help="从报送库汇总（各部门当前有效的报送）")] = None,
-    year: Annotated[int | None, typer.Option("--year", metavar="N", help="只汇总该年度（用报送库时默认最近一年）")] = None,
+    archive: Annotated[Path | None, typer.Option("--archive", "-a", metavar="DIR", help="从报送库汇总（各部门当前有效的报送）")] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", metavar="N", help="只汇总该年度（用报送库时默认为本轮年度或最近一年）")] = None,
+    roster: Annotated[Path | None, typer.Option("--roster", "-r", metavar="FILE",
+                                                help="部门名单：预算编码不在名单中或部门名称与名单不符的报“与部门名单不符”")] = None,
     workers: Annotated[int, typer.Option("--workers", min=0, help="并行进程数（0 = 自动）")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度")] = False,
 ) -> None:
@@ -99,14 +101,16 @@ def summarize(
             err.print(f"报送库中没有{f' {year} 年度' if year else ''}可汇总的报送。", style="yellow", markup=False, soft_wrap=True)
             raise typer.Exit(1)
     else:
+        from selfeval_xl.cli.round import load_round
         from selfeval_xl.pipeline import check_paths, expand_inputs
 
         files, problems = expand_inputs(paths or [])
         if problems:
             _usage(err, *problems)
+        rnd = load_round(year, roster, err)
         if not files:
             _usage(err, "没有找到要汇总的工作簿。")
-        subs = check_paths(files, workers=workers or _auto_workers(len(files)), progress=not quiet)
+        subs = check_paths(files, workers=workers or _auto_workers(len(files)), progress=not quiet, keep=rnd.apply)
         if year is not None:
             kept = [s for s in subs if s.year in (year, None)]
             if not any(s.year == year for s in kept):

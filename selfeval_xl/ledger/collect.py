@@ -25,10 +25,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from selfeval_xl.check.round import Round
 from selfeval_xl.inbox.names import readable
 from selfeval_xl.ledger import records, store
+from selfeval_xl.ledger.lock import WAIT_SECONDS, WriterLock, writer_lock
 from selfeval_xl.ledger.records import Entry, transaction
 from selfeval_xl.ledger.schema import connect
+from selfeval_xl.ledger.settings import round_year, set_round_year
 from selfeval_xl.ledger.store import Archive
 from selfeval_xl.model.faults import has_internal_error
 from selfeval_xl.model.submission import Submission
@@ -81,6 +84,8 @@ class CollectReport:
     repaired: list[str] = field(default_factory=list)
     seconds: float = 0.0
     ignored: int = 0  # inputs inside the archive itself (collect . with the archive under .)
+    year: int | None = None  # the round's year the returns were checked against (None: any)
+    broke_lock: str = ""     # a stale writer lock this run replaced (who had left it)
 
     def count(self, *states: str) -> int:
         return sum(1 for i in self.items if i.state in states)
@@ -128,8 +133,13 @@ def _default_checker(paths: Sequence[str], workers: int) -> Iterator[Submission]
 
 def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[str] = store.DEFAULT_ARCHIVE,
             workers: int = 1, progress: bool = False, *, checker: Checker | None = None,
-            on_item: Callable[[CollectItem], None] | None = None) -> CollectReport:
+            on_item: Callable[[CollectItem], None] | None = None, rnd: Round | None = None,
+            lock_wait: float = WAIT_SECONDS) -> CollectReport:
     """Archive and record every new file of `paths`; known files (same sha256) are skipped unread.
+
+    `rnd`: the officer's year and roster; a year given here becomes the archive's round year,
+    and without one the archive's round year (if set) is used. One writer at a time: the run
+    holds the archive's lock file (waiting up to `lock_wait` seconds for another writer).
 
     Objects are copied, chunk by chunk, by a background thread while the files are being
     checked (two filesystem flushes per chunk instead of fsyncs per file); each chunk is
@@ -138,13 +148,28 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
     bar on stderr (when it is a terminal) instead."""
     if progress and on_item is None:
         with _progress_bar(len(paths)) as tick:
-            return collect(paths, archive, workers, False, checker=checker, on_item=tick)
-    started = time.perf_counter()
+            return collect(paths, archive, workers, False, checker=checker, on_item=tick, rnd=rnd,
+                           lock_wait=lock_wait)
     arc = Archive(Path(archive))
     arc.create()
+    with writer_lock(arc.root, lock_wait) as lock:
+        rep = _collect_locked(paths, arc, workers, checker, on_item, rnd or Round(), lock)
+    if lock.broke is not None:
+        rep.broke_lock = lock.broke.describe()
+    return rep
+
+
+def _collect_locked(paths: Sequence[str | os.PathLike[str]], arc: Archive, workers: int, checker: Checker | None,
+                    on_item: Callable[[CollectItem], None] | None, rnd: Round, lock: WriterLock) -> CollectReport:
+    started = time.perf_counter()
     conn = connect(arc.ledger)
     pool = ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="selfeval-store")
     try:
+        if rnd.year is not None:
+            if round_year(conn) != rnd.year:
+                set_round_year(conn, rnd.year)
+        else:
+            rnd = replace(rnd, year=round_year(conn))
         from selfeval_xl.ledger.repair import repair
 
         check = checker or _default_checker
@@ -171,16 +196,18 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
                 pending.append(buffer)
                 buffer = []
             while pending and pending[0][0][2].done():
-                _record_chunk(conn, arc, pending.popleft(), received_at, tick)
+                _record_chunk(conn, arc, pending.popleft(), received_at, tick, rnd)
+                lock.touch()
         if buffer:
             pending.append(buffer)
         while pending:
-            _record_chunk(conn, arc, pending.popleft(), received_at, tick)
+            _record_chunk(conn, arc, pending.popleft(), received_at, tick, rnd)
+            lock.touch()
         _describe_supersedes(conn, [i for i in items if i.state == NEW], received_at)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         conn.close()
-    return CollectReport(arc.root, items, repaired, time.perf_counter() - started, ignored)
+    return CollectReport(arc.root, items, repaired, time.perf_counter() - started, ignored, rnd.year)
 
 
 @contextmanager
@@ -251,7 +278,7 @@ def _journal(conn: sqlite3.Connection, todo: list[CollectItem], received_at: str
 
 def _record_chunk(conn: sqlite3.Connection, arc: Archive,
                   chunk: list[tuple[CollectItem, Submission, Future[list[Exception | None]], int]],
-                  received_at: str, tick: Callable[[CollectItem], None]) -> None:
+                  received_at: str, tick: Callable[[CollectItem], None], rnd: Round | None = None) -> None:
     """Wait for the chunk's copies, then record it in one transaction (and drop its intake rows)."""
     entries: list[tuple[CollectItem, Entry]] = []
     stray: list[str] = []  # objects copied for a file that then failed its consistency check
@@ -272,6 +299,8 @@ def _record_chunk(conn: sqlite3.Connection, arc: Archive,
             stray.append(it.object)
             continue
         sub = replace(sub, findings=[f for f in sub.findings if f.code not in BATCH_ONLY_CODES])
+        if rnd is not None:
+            rnd.apply(sub)
         entries.append((it, Entry(it.sha256, it.object, it.name, readable(os.path.abspath(it.path)), it.size,
                                   it.mtime or sub.mtime, sub)))
     with transaction(conn):

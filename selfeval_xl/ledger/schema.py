@@ -2,6 +2,11 @@
 
 Opening a ledger brings it to the newest version inside one IMMEDIATE transaction, so two
 processes that open a fresh archive at the same moment cannot both migrate it.
+
+Journal: the rollback journal (DELETE), never WAL. Archives live on shared network folders,
+where WAL's shared-memory index cannot work (SQLite's documentation: WAL does not work over a
+network filesystem); a ledger left in WAL mode by an earlier version is switched back on open.
+Writers additionally hold the archive's lock file (ledger/lock.py).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import time
 from pathlib import Path
 
 BUSY_TIMEOUT_MS = 60_000
+JOURNAL_MODE = "DELETE"  # rollback journal: safe on SMB/NFS, unlike WAL
 
 # Each entry brings the schema from version i to i+1. Never edit a released entry; append.
 MIGRATIONS: list[str] = [
@@ -88,6 +94,13 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX submissions_superseded_by ON submissions(superseded_by);
     """,
+    # 3: settings of the round (e.g. `year`: the round's year, set by collect --year).
+    """
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -114,9 +127,9 @@ def connect(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        _retry(conn, "PRAGMA journal_mode = WAL")
+        _retry(conn, f"PRAGMA journal_mode = {JOURNAL_MODE}")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA synchronous = FULL")
         migrate(conn)
     except sqlite3.DatabaseError as exc:
         raise LedgerError(f"登记库 {path} 无法打开（{exc}）") from exc

@@ -21,6 +21,8 @@ from typing import Any
 from selfeval_xl.ledger import derived, store
 from selfeval_xl.ledger.codec import decode_tables
 from selfeval_xl.ledger.query import as_decimal, figures, latest_year, local_time, open_existing
+from selfeval_xl.ledger.settings import round_year
+from selfeval_xl.model.codes import OFFICER_ONLY
 
 MISSING, FAILED, UNEXPLAINED, PASSED = "未提交", "未通过", "待说明", "已通过"
 STATES = (MISSING, FAILED, UNEXPLAINED, PASSED)
@@ -33,6 +35,7 @@ class DeptStatus:
     name: str
     state: str
     contact: str | None = None
+    phone: str | None = None            # the roster's 联系电话
     roster_row: int | None = None
     received_at: str = ""               # local time of the current submission
     file: str = ""                      # its original file name
@@ -42,10 +45,19 @@ class DeptStatus:
     growth: Decimal | None = None       # 三公经费合计 increase over last year, when there is one
     this_year: dict[str, Decimal | None] = field(default_factory=dict)
     last_year: dict[str, Decimal | None] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # the first findings to fix (表名!单元格 说明)
+    more: int = 0                       # further findings not listed in `problems`
 
     @property
     def to_chase(self) -> bool:
         return self.state != PASSED
+
+    def problems_sentence(self) -> str:
+        """The first findings in one sentence, for the 催报 list and the notice."""
+        if not self.problems:
+            return ""
+        text = "；".join(self.problems)
+        return f"{text}；另有 {self.more} 项问题" if self.more else text
 
 
 @dataclass
@@ -58,6 +70,13 @@ class StatusReport:
     unidentified: list[tuple[str, str, str]] = field(default_factory=list)  # (received, file, status): no code/year
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    received: int = 0                   # submissions recorded for `year` (any department, any version)
+    round_year: int | None = None       # the archive's round year, when set
+
+    @property
+    def empty(self) -> bool:
+        """No submission at all for the year: the officer must be told, not shown a quiet list."""
+        return self.year is None or self.received == 0
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATES, 0)
@@ -78,10 +97,13 @@ def status(archive: str | os.PathLike[str] = store.DEFAULT_ARCHIVE, roster: str 
     entries, problems, roster_name = _roster(roster)
     arc, conn = open_existing(Path(archive))
     try:
+        ry = round_year(conn)
         if year is None:
-            year = latest_year(conn)
-        rep = StatusReport(arc.root, year, roster_name, problems=problems)
+            year = ry if ry is not None else latest_year(conn)
+        rep = StatusReport(arc.root, year, roster_name, problems=problems, round_year=ry)
         filed = _filed(conn, year) if year is not None else {}
+        if year is not None:
+            rep.received = int(conn.execute("SELECT COUNT(*) FROM submissions WHERE year = ?", (year,)).fetchone()[0])
         rep.unidentified = [(local_time(r), n, s) for r, n, s in conn.execute(
             "SELECT received_at, original_name, status FROM submissions WHERE dept_code IS NULL OR year IS NULL"
             " ORDER BY id")]
@@ -97,7 +119,7 @@ def status(archive: str | os.PathLike[str] = store.DEFAULT_ARCHIVE, roster: str 
                 d = DeptStatus(code=str(e.code), name=str(e.name), state=MISSING)
             else:
                 d.name = str(e.name) or d.name
-            d.contact, d.roster_row = e.contact, e.row
+            d.contact, d.phone, d.roster_row = e.contact, getattr(e, "phone", None), e.row
             rep.rows.append(d)
         rep.off_roster = [by_key[k] for k in sorted(by_key)]
     rep.seconds = time.perf_counter() - started
@@ -134,6 +156,7 @@ def _filed(conn: sqlite3.Connection, year: int) -> dict[str, DeptStatus]:
                        errors=errors, warnings=unexplained, versions=versions.get(code, 1),
                        this_year={k: as_decimal(mine.get(k)) for k in FIGURE_KEYS},
                        last_year={k: as_decimal(prev.get(k)) for k in FIGURE_KEYS} if code in last else {})
+        growth_open = False
         grow = derived.growth_finding(mine.get(derived.THREE_PUBLIC), prev.get(derived.THREE_PUBLIC),
                                       template_id=tid, template_version=tver, units=units)
         if grow is not None:
@@ -141,9 +164,31 @@ def _filed(conn: sqlite3.Connection, year: int) -> dict[str, DeptStatus]:
             tables = conn.execute("SELECT tables_json FROM submissions WHERE id = ?", (sid,)).fetchone()[0]
             if derived.GROWTH not in derived.explained_rules(decode_tables(tables)):
                 d.warnings += 1
+                growth_open = True
         if not readable or errors:
             d.state = FAILED
         elif d.warnings:
             d.state = UNEXPLAINED
+        if d.state != PASSED:
+            d.problems, d.more = _first_problems(conn, sid, d.growth if growth_open else None)
         out[code] = d
     return out
+
+
+FIRST = 2  # findings named in the 催报 sentence
+
+
+def _first_problems(conn: sqlite3.Connection, sid: int, growth: Decimal | None) -> tuple[list[str], int]:
+    """The first findings the department must fix (errors first, then unexplained warnings)."""
+    rows = conn.execute("SELECT code, severity, sheet, cell, message FROM findings WHERE submission_id = ?"
+                        " AND (severity = 'error' OR (severity = 'warning' AND explained = 0))"
+                        " ORDER BY severity = 'error' DESC, seq", (sid,)).fetchall()
+    texts = []
+    for code, _sev, sheet, cell, message in rows:
+        if code in OFFICER_ONLY:
+            continue
+        where = f"{sheet}!{cell} " if sheet and cell else (f"{sheet}表 " if sheet else "")
+        texts.append(f"{where}{message.rstrip('。')}")
+    if growth is not None:
+        texts.append(f"三公经费比上年增加 {growth} 万元，须在“情况说明”中说明原因")
+    return texts[:FIRST], max(0, len(texts) - FIRST)

@@ -15,7 +15,20 @@ from selfeval_xl.atomic import atomic_path
 from selfeval_xl.ledger.derived import KEY_FIGURES
 from selfeval_xl.ledger.status import DeptStatus, StatusReport
 
-HEADERS = ["序号", "预算编码", "部门名称", "状态", "联系人", "最后收到时间", "文件名", "错误数", "待说明警告数", "报送次数"]
+HEADERS = ["序号", "预算编码", "部门名称", "状态", "联系人", "联系电话", "最后收到时间", "文件名", "错误数", "待说明警告数",
+           "报送次数", "主要问题"]
+WIDTHS = [6, 12, 28, 8, 10, 14, 18, 30, 7, 8, 7, 48]
+FIGURE_WIDTH = 12
+
+
+def print_setup(ws: xlsxwriter.worksheet.Worksheet, header_row: int) -> None:
+    """On paper: A4 landscape, all columns on one page width, the header row on every page."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页，共 &N 页")
 
 
 def write_status_xlsx(path: str | os.PathLike[str], rep: StatusReport) -> None:
@@ -31,6 +44,7 @@ def _write(path: str, rep: StatusReport) -> None:
         "head": wb.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True,
                                "align": "center", "valign": "vcenter"}),
         "text": wb.add_format({"border": 1}),
+        "wrap": wb.add_format({"border": 1, "text_wrap": True, "valign": "top"}),
         "int": wb.add_format({"border": 1, "num_format": "0"}),
         "money": wb.add_format({"border": 1, "num_format": "#,##0.00"}),
         "bad": wb.add_format({"border": 1, "font_color": "#C00000", "bold": True}),
@@ -43,6 +57,7 @@ def _write(path: str, rep: StatusReport) -> None:
     if rep.off_roster:
         _sheet(wb, f, "名单外报送", f"{year}年度名单外部门的报送", rep.off_roster)
     counts = wb.add_worksheet("统计")
+    print_setup(counts, 0)
     counts.set_column(0, 0, 16)
     counts.set_column(1, 1, 10)
     counts.write_string(0, 0, "状态", f["head"])
@@ -74,27 +89,30 @@ def _sheet(wb: xlsxwriter.Workbook, f: dict, name: str, title: str, rows: list[D
     ws.write_string(0, 0, title, f["title"])
     for c, h in enumerate(headers):
         ws.write_string(2, c, h, f["head"])
-    widths = [6, 14, 30, 10, 12, 20, 36, 8, 10, 8] + [14] * (2 * len(KEY_FIGURES))
+    widths = WIDTHS + [FIGURE_WIDTH] * (2 * len(KEY_FIGURES))
     for c, w in enumerate(widths):
-        ws.set_column(c, c, w)
+        ws.set_column(c, c, w, f["wrap"] if headers[c] in ("部门名称", "文件名", "主要问题") else None)
     ws.set_row(2, 32)
     ws.freeze_panes(3, 3)
+    print_setup(ws, 2)
     state_fmt = {"未提交": f["bad"], "未通过": f["bad"], "待说明": f["warn"], "已通过": f["good"]}
     for i, d in enumerate(rows, start=1):
         r = i + 2
         ws.write_number(r, 0, i, f["int"])
         ws.write_string(r, 1, _cap(d.code), f["text"])
-        ws.write_string(r, 2, _cap(d.name), f["text"])
+        ws.write_string(r, 2, _cap(d.name), f["wrap"])
         ws.write_string(r, 3, d.state, state_fmt.get(d.state, f["text"]))
         ws.write_string(r, 4, _cap(d.contact or ""), f["text"])
-        ws.write_string(r, 5, d.received_at, f["text"])
-        ws.write_string(r, 6, _cap(d.file), f["text"])
-        for c, n in ((7, d.errors), (8, d.warnings), (9, d.versions)):
+        ws.write_string(r, 5, _cap(d.phone or ""), f["text"])
+        ws.write_string(r, 6, d.received_at, f["text"])
+        ws.write_string(r, 7, _cap(d.file), f["wrap"])
+        for c, n in ((8, d.errors), (9, d.warnings), (10, d.versions)):
             if d.versions:
                 ws.write_number(r, c, n, f["int"])
             else:
                 ws.write_blank(r, c, None, f["text"])
-        c = 10
+        ws.write_string(r, 11, _cap(d.problems_sentence()), f["wrap"])
+        c = 12
         for key, _label in KEY_FIGURES:
             for v in (d.this_year.get(key), d.last_year.get(key)):
                 if isinstance(v, Decimal):

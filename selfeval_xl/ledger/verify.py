@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from selfeval_xl.ledger import store
+from selfeval_xl.ledger.lock import writer_lock
 from selfeval_xl.ledger.query import open_existing
 from selfeval_xl.ledger.repair import repair as repair_dead_work
 from selfeval_xl.model.submission import Submission
@@ -39,8 +40,9 @@ def verify(archive: str | os.PathLike[str] = store.DEFAULT_ARCHIVE, repair: bool
     arc, conn = open_existing(Path(archive))
     rep = VerifyReport(arc.root)
     try:
-        if repair:
-            rep.repaired = repair_dead_work(conn, arc, check)
+        if repair:  # repairing writes: one writer at a time (the archive's lock file)
+            with writer_lock(arc.root):
+                rep.repaired = repair_dead_work(conn, arc, check)
         else:
             for name, pid, host, since in conn.execute("SELECT original_name, pid, host, received_at FROM intake"):
                 if store.work_abandoned(host, pid, since):

@@ -61,9 +61,17 @@ _CODES = [
          "无法打开此{what}（{detail}）：本机当前登录的用户没有读取权限。这不是报送部门的问题；"
          "请检查该{what}的访问权限（或先复制到本机）后重新审核。"),
     Code("superseded", "info", "已被新版本替代", "该报送已被 {received} 收到的新版本（{file}）替代。"),
+    Code("implausible-amount", "warning", "金额明显不合常理", "{detail}"),
+    Code("wrong-year", "error", "年度不符", "本表年度为 {found} 年，本轮收取的是 {year} 年度的自评表，请使用 {year} 年度的模板重新填写。"),
+    Code("roster-mismatch", "warning", "与部门名单不符", "{detail}"),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
+
+# Notes for the finance officer, not for the department: they stay out of the annotated copies
+# a department gets back (the department cannot fix a duplicate, a superseded version or the
+# roster's spelling of its name).
+OFFICER_ONLY: frozenset[str] = frozenset({"duplicate-submission", "superseded", "roster-mismatch", "internal-error"})
 
 
 def make(

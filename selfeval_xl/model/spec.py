@@ -124,6 +124,19 @@ class GradeBand:
     min: Decimal
 
 
+@dataclass(frozen=True)
+class Plausibility:
+    """Thresholds of implausible-amount (the spec's `plausibility:`); None switches a test off."""
+
+    field: str | None = None            # amount compared per head (支出合计)
+    per: str | None = None              # head count (实有人数)
+    per_capita_min: Decimal | None = None
+    per_capita_max: Decimal | None = None
+    narrative_ratio: Decimal | None = None
+    previous_ratio: Decimal | None = None
+    previous_fields: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, eq=False)
 class Template:
     """A whole template version; `sha256` is the digest of the spec file it was loaded from."""
@@ -141,6 +154,7 @@ class Template:
     grades: tuple[GradeBand, ...]
     texts: dict[str, str]
     source: str = ""
+    plausibility: Plausibility = field(default_factory=Plausibility)
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:

@@ -46,7 +46,7 @@ class Plan:
     sheets: tuple[str, ...]
     statics: dict[str, list[tuple[str, str, str, StaticCell]]]  # sheet → (a1, text, label, static)
     formulas: dict[str, list[tuple[str, str, str]]]  # sheet → (a1, formula, normalised)
-    names: dict[str, list[tuple[str, str, str]]]  # sheet → (name, ref, normalised)
+    names: dict[str, list[tuple[str, str, str, str]]]  # sheet → (name, ref, normalised, what users call it)
     inputs: dict[str, list[tuple[str, str, bool]]]  # sheet → (input name, a1, is a date field)
 
 
@@ -60,14 +60,23 @@ def plan_of(layout: Layout) -> Plan:
     for f in layout.formulas:
         if f.formula:
             formulas[f.cell.sheet].append((f.cell.a1, f.formula, norm_formula(f.formula)))
-    names: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    names: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
     for name, ref in layout.names.items():
         sheet = ref.split("!", 1)[0].strip("'").replace("''", "'")
-        names[sheet].append((name, ref, _ref_cells(ref)))
+        names[sheet].append((name, ref, _ref_cells(ref), _name_label(layout, name)))
     inputs: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
     for name, inp in layout.inputs.items():
         inputs[inp.cell.sheet].append((name, inp.cell.a1, inp.field.type == "date"))
     return Plan(tuple(layout.sheet_names()), dict(statics), dict(formulas), dict(names), dict(inputs))
+
+
+def _name_label(layout: Layout, name: str) -> str:
+    """What a clerk calls the cell a defined name points to (“绩效自评综合得分”), never the key."""
+    inp = layout.inputs.get(name)
+    if inp is not None:
+        return f"“{inp.field.label}”"
+    table = layout.template.tables.get(name)
+    return f"“{table.label}”表格" if table is not None else "模板的一个填写区域"
 
 
 def verify(book: Book, layout: Layout) -> tuple[list[Finding], set[str]]:
@@ -137,23 +146,22 @@ def _formulas(book: Book, sheet: str, fcells: list[tuple[str, str, str]]) -> lis
             continue  # present, text unknown (.xls)
         if len(text) > MAX_FORMULA or norm_formula(text) != normalised:
             out.append(codes.make("tampered-cell", sheet=sheet, cell=a1,
-                                  detail=f"模板公式被改动：应为“={_show(formula, 60)}”，现为“={_show(text, 60)}”。"
-                                         "请使用原模板重新填写。"))
+                                  detail=f"「{sheet}」表 {a1} 单元格的计算公式被改动，请使用原模板重新填写（勿修改带公式的单元格）。"))
     return out
 
 
 def _shift(book: Book, sheet: str, statics: list[tuple[str, str, str, StaticCell]],
-           wrong: list[tuple[str, str, Any]], names: list[tuple[str, str, str]]) -> Finding | None:
+           wrong: list[tuple[str, str, Any]], names: list[tuple[str, str, str, str]]) -> Finding | None:
     """One finding when the sheet's layout moved: a defined name points elsewhere, or a label
     that is not in its place is found at another position of the sheet."""
     evidence = ""
     cell: str | None = None
-    for name, ref, normalised in names:
+    for name, ref, normalised, label in names:
         have = book.names.get(name)
         if have is None or have == ref or "#REF" in have.upper():
             continue
         if _ref_cells(have) != normalised:
-            evidence = f"名称 {name} 应指向 {_plain(ref)}，现指向 {_plain(have)}"
+            evidence = f"{label}应在 {_plain(ref)}，现位于 {_plain(have)}"
             cell = _plain(ref).split(":")[0]
             break
     if not evidence and wrong:

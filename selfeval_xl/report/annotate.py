@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from selfeval_xl.model.codes import CODES, OFFICER_ONLY
 from selfeval_xl.model.findings import Finding
 from selfeval_xl.model.submission import Submission
 from selfeval_xl.report._io import atomic_path
@@ -55,9 +56,15 @@ def _key(p: Path) -> str:
     return os.path.normcase(str(p.resolve()))
 
 
+def for_department(findings: Sequence[Finding]) -> list[Finding]:
+    """What the department must fix: officer-side notes (duplicates, superseded versions, the
+    roster's spelling) stay in the officer's report."""
+    return [f for f in findings if f.code not in OFFICER_ONLY]
+
+
 def _marks(sub: Submission) -> list[Finding]:
     """Findings worth marking on a cell: unexplained errors and warnings that name one."""
-    return [f for f in sub.findings
+    return [f for f in for_department(sub.findings)
             if f.sheet and f.cell and f.severity in FILL and not (f.severity == "warning" and f.explained)]
 
 
@@ -77,7 +84,8 @@ def annotate_batch(submissions: Sequence[Submission], outdir: str | os.PathLike[
     result = AnnotateResult()
     used: set[str] = set()
     for sub in submissions:
-        if not sub.findings:
+        mine = for_department(sub.findings)
+        if not mine:
             continue
         src = _disk_path(sub)
         fmt = (sub.format or "").lower()  # the content's real format, whatever the suffix says
@@ -91,7 +99,7 @@ def annotate_batch(submissions: Sequence[Submission], outdir: str | os.PathLike[
             result.notes.append(f"{sub.file}：{'.' + fmt if fmt else '该'} 格式无法生成标注副本，请对照审核报告修改")
             continue
         if not _marks(sub):
-            if any(f.severity == "error" or (f.severity == "warning" and not f.explained) for f in sub.findings):
+            if any(f.severity == "error" or (f.severity == "warning" and not f.explained) for f in mine):
                 result.notes.append(f"{sub.file}：问题不涉及具体单元格，未生成标注副本")
             continue
         target = _target(out, f"{Path(sub.file).stem}.{fmt}", used, sources)
@@ -209,7 +217,7 @@ def _add_findings_sheet(wb, sub: Submission) -> None:  # noqa: ANN001
     wb.active = 0
     ws.sheet_view.tabSelected = True
     ws.sheet_properties.tabColor = "C00000"
-    header = ("序号", "严重程度", "表名!单元格", "说明", "代码", "是否已说明")
+    header = ("序号", "严重程度", "表名!单元格", "说明", "问题类型", "是否已说明")
     widths = (6, 10, 18, 90, 22, 11)
     bold = Font(bold=True)
     fill = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
@@ -219,7 +227,8 @@ def _add_findings_sheet(wb, sub: Submission) -> None:  # noqa: ANN001
         ws.column_dimensions[c.column_letter].width = width
     ws.freeze_panes = "A2"
     wrap = Alignment(wrap_text=True, vertical="top")
-    for row, f in enumerate(ordered(sub.findings), start=2):
+    mine = ordered(for_department(sub.findings))
+    for row, f in enumerate(mine, start=2):
         ws.cell(row, 1).value = row - 1
         _text(ws, row, 2, SEVERITY_LABEL.get(f.severity, f.severity))
         loc = _text(ws, row, 3, where(f))
@@ -228,9 +237,9 @@ def _add_findings_sheet(wb, sub: Submission) -> None:  # noqa: ANN001
             loc.hyperlink = Hyperlink(ref=loc.coordinate, location=f"'{quoted}'!{f.cell}")
             loc.font = Font(color="FF0563C1", underline="single")
         _text(ws, row, 4, f.message).alignment = wrap
-        _text(ws, row, 5, f.code)
+        _text(ws, row, 5, CODES[f.code].title if f.code in CODES else f.code)
         _text(ws, row, 6, explained_mark(f))
-    ws.auto_filter.ref = f"A1:F{max(2, len(sub.findings) + 1)}"
+    ws.auto_filter.ref = f"A1:F{max(2, len(mine) + 1)}"
     # printed for the department: one page wide, landscape, header on every page
     from openpyxl.worksheet.properties import PageSetupProperties
 

@@ -17,6 +17,7 @@ from selfeval_xl.model.spec import (
     Block,
     Field,
     GradeBand,
+    Plausibility,
     Rule,
     Sheet,
     Table,
@@ -256,7 +257,31 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
 
     return Template(id=tid, version=version, title=str(meta.get("title", "")), amount_unit=str(meta.get("amount_unit", "万元")),
                     sha256=sha256, fields=fields, tables=tables, unit_tables=unit_tables, rules=tuple(rules),
-                    sheets=tuple(sheets), grades=grades, texts=texts, source=source)
+                    sheets=tuple(sheets), grades=grades, texts=texts, source=source,
+                    plausibility=_plausibility(doc.get("plausibility") or {}, fields))
+
+
+def _plausibility(d: dict[str, Any], fields: dict[str, Field]) -> Plausibility:
+    """The `plausibility:` thresholds, each field named there declared with the right type."""
+    if not isinstance(d, dict):
+        raise SpecError("plausibility: 应为映射")
+    pc = d.get("per_capita") or {}
+    where = "plausibility.per_capita"
+    for attr, ftype, word in (("field", "money", "金额"), ("per", "integer", "整数")):
+        declared = fields.get(str(pc.get(attr))) if pc else None
+        if pc and (declared is None or declared.type != ftype):
+            raise SpecError(f"{where}.{attr}: {pc.get(attr)!r} 不是已声明的{word}字段")
+    prev = tuple(str(k) for k in d.get("previous_fields") or ())
+    for k in prev:
+        if k not in fields or fields[k].type != "money":
+            raise SpecError(f"plausibility.previous_fields: {k!r} 不是已声明的金额字段")
+
+    return Plausibility(field=pc.get("field"), per=pc.get("per"),
+                        per_capita_min=_dec(pc.get("min"), f"{where}.min"),
+                        per_capita_max=_dec(pc.get("max"), f"{where}.max"),
+                        narrative_ratio=_dec(d.get("narrative_ratio"), "plausibility.narrative_ratio"),
+                        previous_ratio=_dec(d.get("previous_ratio"), "plausibility.previous_ratio"),
+                        previous_fields=prev)
 
 
 def _check_hierarchy(hierarchy: dict[str, tuple[str, ...]], pair: tuple[str, ...], cols: tuple[Field, ...],
