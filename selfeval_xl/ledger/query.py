@@ -51,12 +51,17 @@ def figures(conn: sqlite3.Connection, ids: list[int], keys: tuple[str, ...]) -> 
     return out
 
 
-def previous_totals(conn: sqlite3.Connection, year: int) -> dict[str, Any]:
-    """dept_code → last year's current 三公经费合计."""
+def previous_figures(conn: sqlite3.Connection, year: int) -> dict[str, dict[str, Any]]:
+    """dept_code → last year's current figures (三公经费合计 and the plausibility amounts)."""
     rows = conn.execute("SELECT id, dept_code FROM submissions WHERE year = ? AND is_current = 1 AND dept_code IS NOT NULL",
                         (year - 1,)).fetchall()
-    vals = figures(conn, [r[0] for r in rows], (derived.THREE_PUBLIC,))
-    return {code: vals[sid].get(derived.THREE_PUBLIC) for sid, code in rows}
+    vals = figures(conn, [r[0] for r in rows], derived.PREVIOUS_KEYS)
+    return {code: vals[sid] for sid, code in rows}
+
+
+def previous_totals(conn: sqlite3.Connection, year: int) -> dict[str, Any]:
+    """dept_code → last year's current 三公经费合计."""
+    return {code: v.get(derived.THREE_PUBLIC) for code, v in previous_figures(conn, year).items()}
 
 
 def with_derived(conn: sqlite3.Connection, rows: list[Row], subs: list[Submission]) -> list[Submission]:
@@ -71,14 +76,20 @@ def with_derived(conn: sqlite3.Connection, rows: list[Row], subs: list[Submissio
     for r, s in zip(rows, subs, strict=True):
         if r.year is not None and r.dept_code is not None and r.readable:
             if r.year not in prev_by_year:
-                prev_by_year[r.year] = previous_totals(conn, r.year)
-            prev = prev_by_year[r.year].get(r.dept_code)
+                prev_by_year[r.year] = previous_figures(conn, r.year)
+            last = prev_by_year[r.year].get(r.dept_code)
+            prev = last.get(derived.THREE_PUBLIC) if last else None
+            explained = derived.explained_rules(s.tables)
             if prev is not None:
                 f = derived.growth_finding(s.values.get(derived.THREE_PUBLIC), prev, template_id=r.template_id,
                                            template_version=r.template_version, units=r.units,
-                                           explained=derived.GROWTH in derived.explained_rules(s.tables))
+                                           explained=derived.GROWTH in explained)
                 if f is not None:
                     s.findings.append(f)
+            if last:
+                s.findings.extend(derived.implausible_findings(
+                    s.values, last, template_id=r.template_id, template_version=r.template_version, units=r.units,
+                    explained=derived.IMPLAUSIBLE in explained))
         if r.superseded_by is not None and r.superseded_by in newer:
             s.findings.append(derived.superseded_finding(*newer[r.superseded_by]))
     return subs

@@ -165,12 +165,20 @@ def _filed(conn: sqlite3.Connection, year: int) -> dict[str, DeptStatus]:
             if derived.GROWTH not in derived.explained_rules(decode_tables(tables)):
                 d.warnings += 1
                 growth_open = True
+        jumps = derived.implausible_findings(mine, prev, template_id=tid, template_version=tver, units=units) \
+            if prev else []
+        if jumps:
+            tables = conn.execute("SELECT tables_json FROM submissions WHERE id = ?", (sid,)).fetchone()[0]
+            if derived.IMPLAUSIBLE not in derived.explained_rules(decode_tables(tables)):
+                d.warnings += len(jumps)
+            else:
+                jumps = []
         if not readable or errors:
             d.state = FAILED
         elif d.warnings:
             d.state = UNEXPLAINED
         if d.state != PASSED:
-            d.problems, d.more = _first_problems(conn, sid, d.growth if growth_open else None)
+            d.problems, d.more = _first_problems(conn, sid, d.growth if growth_open else None, jumps)
         out[code] = d
     return out
 
@@ -178,7 +186,8 @@ def _filed(conn: sqlite3.Connection, year: int) -> dict[str, DeptStatus]:
 FIRST = 2  # findings named in the 催报 sentence
 
 
-def _first_problems(conn: sqlite3.Connection, sid: int, growth: Decimal | None) -> tuple[list[str], int]:
+def _first_problems(conn: sqlite3.Connection, sid: int, growth: Decimal | None,
+                    derived_findings: list[Any]) -> tuple[list[str], int]:
     """The first findings the department must fix (errors first, then unexplained warnings)."""
     rows = conn.execute("SELECT code, severity, sheet, cell, message FROM findings WHERE submission_id = ?"
                         " AND (severity = 'error' OR (severity = 'warning' AND explained = 0))"
@@ -189,6 +198,7 @@ def _first_problems(conn: sqlite3.Connection, sid: int, growth: Decimal | None) 
             continue
         where = f"{sheet}!{cell} " if sheet and cell else (f"{sheet}表 " if sheet else "")
         texts.append(f"{where}{message.rstrip('。')}")
+    texts += [f"{f.sheet}!{f.cell} {f.message.rstrip('。')}" for f in derived_findings]
     if growth is not None:
         texts.append(f"三公经费比上年增加 {growth} 万元，须在“情况说明”中说明原因")
     return texts[:FIRST], max(0, len(texts) - FIRST)

@@ -14,21 +14,12 @@ import xlsxwriter
 from selfeval_xl.atomic import atomic_path
 from selfeval_xl.ledger.derived import KEY_FIGURES
 from selfeval_xl.ledger.status import DeptStatus, StatusReport
+from selfeval_xl.report.printing import print_setup
 
 HEADERS = ["序号", "预算编码", "部门名称", "状态", "联系人", "联系电话", "最后收到时间", "文件名", "错误数", "待说明警告数",
            "报送次数", "主要问题"]
 WIDTHS = [6, 12, 28, 8, 10, 14, 18, 30, 7, 8, 7, 48]
 FIGURE_WIDTH = 12
-
-
-def print_setup(ws: xlsxwriter.worksheet.Worksheet, header_row: int) -> None:
-    """On paper: A4 landscape, all columns on one page width, the header row on every page."""
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header_row)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_footer("&C第 &P 页，共 &N 页")
 
 
 def write_status_xlsx(path: str | os.PathLike[str], rep: StatusReport) -> None:

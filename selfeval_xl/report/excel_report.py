@@ -15,14 +15,16 @@ import xlsxwriter
 from selfeval_xl.model.submission import Submission
 from selfeval_xl.report._io import atomic_path
 from selfeval_xl.report.labels import SEVERITY_LABEL, STATUS_LABEL, ordered, where
+from selfeval_xl.report.printing import print_setup
 
 FINDINGS_SHEET = "审核问题"
 FILES_SHEET = "报送文件"
 
-FINDING_COLUMNS = (("文件", 36), ("预算编码", 12), ("部门名称", 28), ("状态", 9), ("严重程度", 9),
-                   ("代码", 20), ("规则", 24), ("表名!单元格", 16), ("说明", 80), ("是否已说明", 10))
-FILE_COLUMNS = (("文件", 36), ("预算编码", 12), ("部门名称", 28), ("年度", 8), ("状态", 9),
-                ("错误数", 8), ("警告数", 8), ("sha256", 66))
+# widths add up to what fits an A4 landscape page at a readable scale (the long texts wrap)
+FINDING_COLUMNS = (("文件", 26), ("预算编码", 10), ("部门名称", 18), ("状态", 7), ("严重程度", 7),
+                   ("代码", 16), ("规则", 16), ("表名!单元格", 13), ("说明", 60), ("是否已说明", 7))
+FILE_COLUMNS = (("文件", 40), ("预算编码", 10), ("部门名称", 28), ("年度", 7), ("状态", 8),
+                ("错误数", 7), ("警告数", 7), ("sha256", 34))
 
 
 def _text(ws, row: int, col: int, value: object, fmt=None) -> None:  # noqa: ANN001
@@ -38,6 +40,7 @@ def _header(ws, columns, bold) -> None:  # noqa: ANN001
         ws.write_string(0, col, title, bold)
         ws.set_column(col, col, width)
     ws.freeze_panes(1, 0)
+    print_setup(ws, 0)
 
 
 def write_excel_report(path: str | os.PathLike[str], submissions: Sequence[Submission]) -> None:
@@ -62,13 +65,13 @@ def write_excel_report(path: str | os.PathLike[str], submissions: Sequence[Submi
             for f in ordered(sub.findings):
                 row += 1
                 sev_fmt = red if f.severity == "error" else orange if f.severity == "warning" else top
-                _text(ws, row, 0, sub.file, top)
+                _text(ws, row, 0, sub.file, wrap)
                 _text(ws, row, 1, sub.dept_code, top)
-                _text(ws, row, 2, sub.dept_name, top)
+                _text(ws, row, 2, sub.dept_name, wrap)
                 _text(ws, row, 3, status, top)
                 _text(ws, row, 4, SEVERITY_LABEL.get(f.severity, f.severity), sev_fmt)
-                _text(ws, row, 5, f.code, top)
-                _text(ws, row, 6, f.rule, top)
+                _text(ws, row, 5, f.code, wrap)
+                _text(ws, row, 6, f.rule, wrap)
                 _text(ws, row, 7, where(f), top)
                 _text(ws, row, 8, f.message, wrap)
                 _text(ws, row, 9, ("是" if f.explained else "否") if f.severity == "warning" else "", top)
@@ -78,9 +81,9 @@ def write_excel_report(path: str | os.PathLike[str], submissions: Sequence[Submi
         _header(ws, FILE_COLUMNS, bold)
         for row, sub in enumerate(submissions, start=1):
             c = sub.counts()
-            _text(ws, row, 0, sub.file, top)
+            _text(ws, row, 0, sub.file, wrap)
             _text(ws, row, 1, sub.dept_code, top)
-            _text(ws, row, 2, sub.dept_name, top)
+            _text(ws, row, 2, sub.dept_name, wrap)
             if sub.year is not None:
                 ws.write_number(row, 3, sub.year, top)
             else:
@@ -88,6 +91,6 @@ def write_excel_report(path: str | os.PathLike[str], submissions: Sequence[Submi
             _text(ws, row, 4, STATUS_LABEL.get(sub.status, sub.status), top)
             ws.write_number(row, 5, c["errors"], top)
             ws.write_number(row, 6, c["warnings"], top)
-            _text(ws, row, 7, sub.sha256, top)
+            _text(ws, row, 7, sub.sha256, wrap)
         ws.autofilter(0, 0, max(len(submissions), 1), len(FILE_COLUMNS) - 1)
         wb.close()

@@ -14,21 +14,30 @@ from selfeval_xl.check.round import norm_code, norm_name
 from selfeval_xl.model.findings import Finding
 
 _CODE = re.compile(r"^[0-9A-Za-z]{3,20}$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+# words an organisation's name carries (“…局”, “…办公室”, “临湘市…”); “自评表”, “终稿” carry none
+_ORG = re.compile(r"[市县区局办委院馆会所站部厅队处室校社团司园]|中心")
 
 
 def name_parts(path: str) -> tuple[str, str] | None:
     """(预算编码, 部门名称) from a file named like the roster's templates: <编码>_<名称>[_…].xlsx."""
     stem = PurePath(path.replace("\\", "/").rsplit("!", 1)[-1]).stem
     parts = stem.split("_")
-    if len(parts) < 2 or not _CODE.match(parts[0].strip()) or not _CJK.search(parts[1]):
+    if len(parts) < 2 or not _CODE.match(parts[0].strip()) or _YEAR.match(parts[0].strip()) \
+            or not _ORG.search(parts[1]):
         return None
     return parts[0].strip(), parts[1].strip()
 
 
+def _abbreviates(short: str, long: str) -> bool:
+    """Whether `short` can be read out of `long` in order (临湘市委网信办 ← 中共临湘市委网络安全和信息化委员会办公室)."""
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
 def _same_name(a: str, b: str) -> bool:
     x, y = norm_name(a), norm_name(b)
-    return bool(x) and bool(y) and (x in y or y in x)
+    return bool(x) and bool(y) and (_abbreviates(x, y) or _abbreviates(y, x))
 
 
 def check_identity(ctx: Context) -> Iterator[Finding]:
