@@ -14,12 +14,12 @@ import xlsxwriter
 from selfeval_xl.atomic import atomic_path
 from selfeval_xl.ledger.derived import KEY_FIGURES
 from selfeval_xl.ledger.status import DeptStatus, StatusReport
-from selfeval_xl.report.printing import print_setup
+from selfeval_xl.report.printing import print_setup, row_height
 
 HEADERS = ["序号", "预算编码", "部门名称", "状态", "联系人", "联系电话", "最后收到时间", "文件名", "错误数", "待说明警告数",
            "报送次数", "主要问题"]
-WIDTHS = [6, 12, 28, 8, 10, 14, 18, 30, 7, 8, 7, 48]
-FIGURE_WIDTH = 12
+WIDTHS = [5, 10, 20, 7, 8, 13, 11, 22, 6, 7, 6, 40]
+FIGURE_WIDTH = 10
 
 
 def write_status_xlsx(path: str | os.PathLike[str], rep: StatusReport) -> None:
@@ -82,20 +82,22 @@ def _sheet(wb: xlsxwriter.Workbook, f: dict, name: str, title: str, rows: list[D
         ws.write_string(2, c, h, f["head"])
     widths = WIDTHS + [FIGURE_WIDTH] * (2 * len(KEY_FIGURES))
     for c, w in enumerate(widths):
-        ws.set_column(c, c, w, f["wrap"] if headers[c] in ("部门名称", "文件名", "主要问题") else None)
-    ws.set_row(2, 32)
+        ws.set_column(c, c, w)
+    ws.set_row(2, row_height(list(zip(headers, widths, strict=True))))
     ws.freeze_panes(3, 3)
     print_setup(ws, 2)
     state_fmt = {"未提交": f["bad"], "未通过": f["bad"], "待说明": f["warn"], "已通过": f["good"]}
     for i, d in enumerate(rows, start=1):
         r = i + 2
+        ws.set_row(r, row_height([(d.name, widths[2]), (d.received_at, widths[6]), (d.file, widths[7]),
+                                  (d.problems_sentence(), widths[11])]))
         ws.write_number(r, 0, i, f["int"])
         ws.write_string(r, 1, _cap(d.code), f["text"])
         ws.write_string(r, 2, _cap(d.name), f["wrap"])
         ws.write_string(r, 3, d.state, state_fmt.get(d.state, f["text"]))
         ws.write_string(r, 4, _cap(d.contact or ""), f["text"])
         ws.write_string(r, 5, _cap(d.phone or ""), f["text"])
-        ws.write_string(r, 6, d.received_at, f["text"])
+        ws.write_string(r, 6, d.received_at, f["wrap"])
         ws.write_string(r, 7, _cap(d.file), f["wrap"])
         for c, n in ((8, d.errors), (9, d.warnings), (10, d.versions)):
             if d.versions:

@@ -15,7 +15,7 @@ import xlsxwriter
 from selfeval_xl.model.submission import Submission
 from selfeval_xl.report._io import atomic_path
 from selfeval_xl.report.labels import SEVERITY_LABEL, STATUS_LABEL, ordered, where
-from selfeval_xl.report.printing import print_setup
+from selfeval_xl.report.printing import print_setup, row_height
 
 FINDINGS_SHEET = "审核问题"
 FILES_SHEET = "报送文件"
@@ -40,6 +40,7 @@ def _header(ws, columns, bold) -> None:  # noqa: ANN001
         ws.write_string(0, col, title, bold)
         ws.set_column(col, col, width)
     ws.freeze_panes(1, 0)
+    ws.set_row(0, row_height([(title, width) for title, width in columns]))
     print_setup(ws, 0)
 
 
@@ -64,6 +65,9 @@ def write_excel_report(path: str | os.PathLike[str], submissions: Sequence[Submi
             status = STATUS_LABEL.get(sub.status, sub.status)
             for f in ordered(sub.findings):
                 row += 1
+                ws.set_row(row, row_height([(sub.file, FINDING_COLUMNS[0][1]), (sub.dept_name, FINDING_COLUMNS[2][1]),
+                                            (f.code, FINDING_COLUMNS[5][1]), (f.rule, FINDING_COLUMNS[6][1]),
+                                            (f.message, FINDING_COLUMNS[8][1])]))
                 sev_fmt = red if f.severity == "error" else orange if f.severity == "warning" else top
                 _text(ws, row, 0, sub.file, wrap)
                 _text(ws, row, 1, sub.dept_code, top)
@@ -81,6 +85,8 @@ def write_excel_report(path: str | os.PathLike[str], submissions: Sequence[Submi
         _header(ws, FILE_COLUMNS, bold)
         for row, sub in enumerate(submissions, start=1):
             c = sub.counts()
+            ws.set_row(row, row_height([(sub.file, FILE_COLUMNS[0][1]), (sub.dept_name, FILE_COLUMNS[2][1]),
+                                        (sub.sha256, FILE_COLUMNS[7][1])]))
             _text(ws, row, 0, sub.file, wrap)
             _text(ws, row, 1, sub.dept_code, top)
             _text(ws, row, 2, sub.dept_name, wrap)

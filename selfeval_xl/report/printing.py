@@ -3,9 +3,20 @@ every page. Why: a 10-column table printed 4 columns per page over 14 sheets is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from selfeval_xl.generate.workbook import text_height
+
 A4 = 9  # XlsxWriter's paper index for A4
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+
+
+def row_height(cells: Sequence[tuple[object, float]]) -> float:
+    """Points a row needs so that every wrapped (text, column width) shows in full: Excel and
+    LibreOffice keep the default height for rows written by XlsxWriter, cutting wrapped text."""
+    need = max((text_height(str(t), w) for t, w in cells if t), default=0.0)
+    return min(MAX_ROW_HEIGHT, need)
 
 
 def print_setup(ws: Any, header_row: int) -> None:
