@@ -45,7 +45,7 @@ skip() {
 
 # The demo's own outputs are rebuilt on every run (the archive too: a second collect of the
 # same files would only say "already recorded").
-rm -rf "$out/templates" "$out/退回修改" "$archive"
+rm -rf "$out/templates" "$out/退回修改" "$archive" "$out/催报通知" "$out/归档"
 mkdir -p "$out"
 
 # why_not CMD [FILE_OR_DIR...]: empty when the step can run, else the reason (in Chinese).
@@ -80,10 +80,17 @@ fi
 # 3. Check: exit 1 means "some submissions have errors" — expected for the samples.
 why=$(why_not check "$subs")
 if [ -z "$why" ]; then
-  run_step "审核示例报送文件" 1 "$sx" check "$subs/" --json "$out/审核结果.json" \
+  run_step "审核示例报送文件（本轮 $year 年度）" 1 "$sx" check "$subs/" --year "$year" --json "$out/审核结果.json" \
     --report "$out/审核结果.xlsx" --annotate "$out/退回修改/"
 else
   skip "审核示例报送文件" "$why"
+fi
+
+# 3b. The two returns a quick look would pass: amounts typed in 元 instead of 万元 (the sums still
+#     add up) and a near-empty form. Both must be caught.
+caught=("$subs"/907008_*.xlsx "$subs"/907009_*.xlsx)
+if [ -e "${caught[0]}" ] && has_cmd check; then
+  run_step "审核：金额按元填写、几乎空白的两份报表" 1 "$sx" check "${caught[@]}"
 fi
 
 # 4. Summary workbook.
@@ -97,15 +104,24 @@ fi
 # 5. Collection ledger and filing status against the roster.
 why=$(why_not collect "$subs" "$previous")
 if [ -z "$why" ]; then
-  run_step "收件登记（含上年报送，用于同比）" 1 "$sx" collect "$previous/" "$subs/" --archive "$archive"
+  run_step "收件登记（上年报送，用于同比）" 1 "$sx" collect "$previous/" --archive "$archive"
+  run_step "收件登记（本轮 $year 年度，按名单核对）" 1 "$sx" collect "$subs/" --archive "$archive" \
+    --year "$year" --roster "$roster"
 else
   skip "收件登记" "$why"
 fi
 why=$(why_not status "$archive" "$roster")
 if [ -z "$why" ]; then
-  run_step "报送情况（催报）" 1 "$sx" status --archive "$archive" --roster "$roster" --year "$year"
+  run_step "报送情况（催报）" 1 "$sx" status --archive "$archive" --roster "$roster" --year "$year" \
+    -o "$out/报送情况.xlsx" --notice "$out/催报通知"
 else
   skip "报送情况（催报）" "$why"
+fi
+why=$(why_not export "$archive")
+if [ -z "$why" ]; then
+  run_step "导出各部门当前报送" 1 "$sx" export --archive "$archive" -o "$out/归档"
+else
+  skip "导出各部门当前报送" "$why"
 fi
 
 echo
@@ -118,4 +134,7 @@ show "审核结果（Excel）：" "$out/审核结果.xlsx"
 show "退回修改（已标注问题）：" "$out/退回修改/"
 show "汇总表：" "$summary"
 show "报送库：" "$archive/"
+show "报送情况（Excel）：" "$out/报送情况.xlsx"
+show "催报通知：" "$out/催报通知/"
+show "按部门导出的报送：" "$out/归档/"
 echo "  已完成 ${#done_steps[@]} 步；跳过 ${#skipped[@]} 步${skipped[*]:+：${skipped[*]}}"

@@ -52,8 +52,15 @@ ROSTER_ROWS: list[tuple[str, str, int, str]] = [
     ("907005", "临湘市人力资源和社会保障局", 1, "吴斌"),
     ("907006", "临湘市住房和城乡建设局", 1, "何勇"),
     ("907007", "临湘市水利局", 1, "罗军"),
+    ("907008", "临湘市交通运输局", 1, "谢国庆"),
+    ("907009", "临湘市农业农村局", 1, "易志明"),
+    ("907010", "临湘市应急管理局", 1, "唐建军"),
+    ("907011", "临湘市卫生健康局", 1, "李红"),
+    ("907012", "临湘市市场监督管理局", 1, "钟华"),
     ("908001", "临湘市林业局", 1, "彭涛"),
 ]
+# 联系电话 of the roster's contacts (the 催报 list and notices carry them); by 预算编码
+PHONES = {"908001": "0730-3761208", "907003": "13907301234", "907009": "0730-3722455"}
 NOT_SUBMITTED = ("908001",)
 
 
@@ -68,8 +75,8 @@ def roster_bytes() -> bytes:
     head = wb.add_format({"bold": True, "border": 1, "align": "center", "bg_color": "#D9E1F2"})
     cell = wb.add_format({"border": 1})
     num = wb.add_format({"border": 1, "align": "center"})
-    ws.merge_range(0, 0, 0, 4, f"临湘市{YEAR}年度部门整体支出绩效自评报送名单", title)
-    for col, text in enumerate(("序号", "预算编码", "部门名称", "单位数", "联系人")):
+    ws.merge_range(0, 0, 0, 5, f"临湘市{YEAR}年度部门整体支出绩效自评报送名单", title)
+    for col, text in enumerate(("序号", "预算编码", "部门名称", "单位数", "联系人", "联系电话")):
         ws.write_string(1, col, text, head)
     for i, (code, name, units, contact) in enumerate(ROSTER_ROWS, start=1):
         ws.write_number(1 + i, 0, i, num)
@@ -77,11 +84,16 @@ def roster_bytes() -> bytes:
         ws.write_string(1 + i, 2, name, cell)
         ws.write_number(1 + i, 3, units, num)
         ws.write_string(1 + i, 4, contact, cell)
+        if code in PHONES:
+            ws.write_string(1 + i, 5, PHONES[code], cell)
+        else:
+            ws.write_blank(1 + i, 5, None, cell)
     ws.set_column(0, 0, 6)
     ws.set_column(1, 1, 12)
     ws.set_column(2, 2, 44)
     ws.set_column(3, 3, 8)
     ws.set_column(4, 4, 10)
+    ws.set_column(5, 5, 14)
     ws.freeze_panes(2, 0)
     wb.close()
     return buf.getvalue()

@@ -44,9 +44,11 @@ def test_spending_typed_in_yuan_is_caught_per_head_and_against_the_narrative() -
     assert "240000.00" in per_head.message and "元" in per_head.message  # the figure and the reason
     assert per_head.args["per_capita"] == "240000.00"
     # the narrative says 人员经费43.4万元 … the table now says 422600: 10,000 times
-    scale = [f for f in found if "倍" in f.message]
-    assert scale and all("10000 倍" in f.message for f in scale)
-    assert {f.field for f in scale} <= set(EXPENDITURE)
+    [scale] = [f for f in found if "倍" in f.message]  # one slip, one message naming every amount
+    assert "10000 倍" in scale.message and "人员支出 422600.00（综述写作“42.26万元”）" in scale.message
+    assert set(scale.args["fields"].split(",")) <= set(EXPENDITURE) and len(scale.args["fields"].split(",")) >= 2
+    sub = check_snapshot(snapshot(in_yuan(clean_raw())))
+    assert not [f for f in sub.findings if f.code == "narrative-mismatch"]  # not told twice
 
 
 def test_the_sub_rules_still_hold_so_only_this_check_can_see_it() -> None:

@@ -50,7 +50,8 @@ def check_per_capita(ctx: Context) -> Iterator[Finding]:
 
 
 def check_narrative_scale(ctx: Context) -> Iterator[Finding]:
-    """A table amount `narrative_ratio` times the figure the narrative states for it."""
+    """Table amounts `narrative_ratio` times the figures the narrative states for them: one
+    finding for the whole slip (at the first such amount), naming every amount it touches."""
     ratio = ctx.template.plausibility.narrative_ratio
     if ratio is None:
         return
@@ -58,7 +59,7 @@ def check_narrative_scale(ctx: Context) -> Iterator[Finding]:
     year = ctx.value("report.year")
     year = year if isinstance(year, int) else None
     unit = ctx.template.amount_unit
-    seen: set[str] = set()
+    hits: dict[str, tuple[Decimal, str]] = {}  # field → (table amount, the narrative's figure)
     for p in ctx.filled:
         if p.field.type != "longtext" or p.table is not None:
             continue
@@ -68,13 +69,19 @@ def check_narrative_scale(ctx: Context) -> Iterator[Finding]:
         for s in sentences(text, vocab, year):
             for st in s.stated:
                 table = _amount(ctx, st.field) if st.field in ctx.plan.by_name else None
-                if table is None or st.field in seen or st.value <= 0 or table <= 0:
+                if table is None or st.field in hits or st.value <= 0 or table <= 0:
                     continue
                 expected = st.value * ratio
                 if abs(table - expected) <= st.half * ratio + expected * SLACK:
-                    seen.add(st.field)
-                    q = ctx.plan.by_name[st.field]
-                    yield at(q, "implausible-amount",
-                             args={"value": fmt(table), "stated": st.text, "ratio": fmt(ratio, 0)},
-                             detail=f"{ctx.label(st.field)} {fmt(table)} {unit}，是{p.label}中所写“{st.text}”的 "
-                                    f"{fmt(ratio, 0)} 倍，疑似按“元”填写；表中金额应以{unit}为单位。")
+                    hits[st.field] = (table, st.text)
+    if not hits:
+        return
+    order = ctx.plan.order
+    fields = sorted(hits, key=lambda k: order.get(k, 0))
+    listed = "、".join(f"{ctx.label(k)} {fmt(hits[k][0])}（综述写作“{hits[k][1]}”）" for k in fields[:4])
+    more = f"等 {len(fields)} 项" if len(fields) > 4 else ""
+    yield at(ctx.plan.by_name[fields[0]], "implausible-amount",
+             args={"fields": ",".join(fields), "ratio": fmt(ratio, 0), "value": fmt(hits[fields[0]][0]),
+                   "stated": hits[fields[0]][1]},
+             detail=f"表中金额是评价报告综述所写金额的 {fmt(ratio, 0)} 倍：{listed}{more}，疑似按“元”填写；"
+                    f"表中金额应以{unit}为单位。")
