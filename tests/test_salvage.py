@@ -65,7 +65,7 @@ def test_repair_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert r.exit_code == 0, r.output
     assert "901001 临湘市财政局 2021" in r.output and "须在新模板中重新填写" in r.output and "「支出」表" in r.output
     r = CliRunner().invoke(app, ["repair", str(src), "-o", str(src.parent)])
-    assert r.exit_code == 2 and "原文件所在的文件夹" in r.output
+    assert r.exit_code == 2 and "中有输入文件" in r.output
     junk = tmp_path / "in2" / "x.xlsx"
     junk.parent.mkdir()
     junk.write_bytes(b"not a workbook")

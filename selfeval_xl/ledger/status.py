@@ -21,6 +21,7 @@ from typing import Any
 from selfeval_xl.ledger import derived, store
 from selfeval_xl.ledger.codec import decode_tables
 from selfeval_xl.ledger.query import as_decimal, figures, latest_year, local_time, open_existing
+from selfeval_xl.ledger.records import chunks
 from selfeval_xl.ledger.settings import round_year
 from selfeval_xl.model.codes import OFFICER_ONLY
 
@@ -148,6 +149,7 @@ def _filed(conn: sqlite3.Connection, year: int) -> dict[str, DeptStatus]:
     vals = figures(conn, [r[0] for r in rows], FIGURE_KEYS)
     last = {r[1]: vals[r[0]] for r in rows if r[3] == year - 1}
     out: dict[str, DeptStatus] = {}
+    chase: dict[int, tuple[DeptStatus, Decimal | None, list[Any]]] = {}
     for sid, code, name, yr, readable, errors, unexplained, received, fname, tid, tver, units in rows:
         if yr != year:
             continue
@@ -178,27 +180,30 @@ def _filed(conn: sqlite3.Connection, year: int) -> dict[str, DeptStatus]:
         elif d.warnings:
             d.state = UNEXPLAINED
         if d.state != PASSED:
-            d.problems, d.more = _first_problems(conn, sid, d.growth if growth_open else None, jumps)
+            chase[sid] = (d, d.growth if growth_open else None, jumps)
         out[code] = d
+    _first_problems(conn, chase)
     return out
 
 
 FIRST = 2  # findings named in the 催报 sentence
 
 
-def _first_problems(conn: sqlite3.Connection, sid: int, growth: Decimal | None,
-                    derived_findings: list[Any]) -> tuple[list[str], int]:
-    """The first findings the department must fix (errors first, then unexplained warnings)."""
-    rows = conn.execute("SELECT code, severity, sheet, cell, message FROM findings WHERE submission_id = ?"
-                        " AND (severity = 'error' OR (severity = 'warning' AND explained = 0))"
-                        " ORDER BY severity = 'error' DESC, seq", (sid,)).fetchall()
-    texts = []
-    for code, _sev, sheet, cell, message in rows:
-        if code in OFFICER_ONLY:
-            continue
-        where = f"{sheet}!{cell} " if sheet and cell else (f"{sheet}表 " if sheet else "")
-        texts.append(f"{where}{message.rstrip('。')}")
-    texts += [f"{f.sheet}!{f.cell} {f.message.rstrip('。')}" for f in derived_findings]
-    if growth is not None:
-        texts.append(f"三公经费比上年增加 {growth} 万元，须在“情况说明”中说明原因")
-    return texts[:FIRST], max(0, len(texts) - FIRST)
+def _first_problems(conn: sqlite3.Connection, chase: dict[int, tuple[DeptStatus, Decimal | None, list[Any]]]) -> None:
+    """Fill each chased department's first findings to fix (errors first, then unexplained
+    warnings, then what the ledger adds), with one query per chunk of submissions."""
+    texts: dict[int, list[str]] = {sid: [] for sid in chase}
+    for part in chunks(list(chase)):
+        q = (f"SELECT submission_id, code, sheet, cell, message FROM findings WHERE submission_id IN"
+             f" ({','.join('?' * len(part))}) AND (severity = 'error' OR (severity = 'warning' AND explained = 0))"
+             " ORDER BY submission_id, severity = 'error' DESC, seq")
+        for sid, code, sheet, cell, message in conn.execute(q, part):
+            if code in OFFICER_ONLY:
+                continue
+            where = f"{sheet}!{cell} " if sheet and cell else (f"{sheet}表 " if sheet else "")
+            texts[sid].append(f"{where}{message.rstrip('。')}")
+    for sid, (d, growth, derived_findings) in chase.items():
+        mine = texts[sid] + [f"{f.sheet}!{f.cell} {f.message.rstrip('。')}" for f in derived_findings]
+        if growth is not None:
+            mine.append(f"三公经费比上年增加 {growth} 万元，须在“情况说明”中说明原因")
+        d.problems, d.more = mine[:FIRST], max(0, len(mine) - FIRST)
