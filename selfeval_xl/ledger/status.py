@@ -142,7 +142,7 @@ def _filed(conn: sqlite3.Connection, year: int) -> dict[str, DeptStatus]:
     """code → DeptStatus for every department with a current submission in `year`."""
     rows = conn.execute(
         "SELECT id, dept_code, dept_name, year, readable, errors, unexplained, received_at, original_name,"
-        " template_id, template_version, units FROM submissions"
+        " template_id, template_version, units, tables_json FROM submissions"
         " WHERE year IN (?, ?) AND is_current = 1 AND dept_code IS NOT NULL", (year, year - 1)).fetchall()
     versions = dict(conn.execute("SELECT dept_code, COUNT(*) FROM submissions WHERE year = ? AND dept_code IS NOT NULL"
                                  " GROUP BY dept_code", (year,)).fetchall())
@@ -150,7 +150,7 @@ def _filed(conn: sqlite3.Connection, year: int) -> dict[str, DeptStatus]:
     last = {r[1]: vals[r[0]] for r in rows if r[3] == year - 1}
     out: dict[str, DeptStatus] = {}
     chase: dict[int, tuple[DeptStatus, Decimal | None, list[Any]]] = {}
-    for sid, code, name, yr, readable, errors, unexplained, received, fname, tid, tver, units in rows:
+    for sid, code, name, yr, readable, errors, unexplained, received, fname, tid, tver, units, tables in rows:
         if yr != year:
             continue
         mine, prev = vals[sid], last.get(code, {})
@@ -163,14 +163,12 @@ def _filed(conn: sqlite3.Connection, year: int) -> dict[str, DeptStatus]:
                                       template_id=tid, template_version=tver, units=units)
         if grow is not None:
             d.growth = Decimal(grow.args["difference"])
-            tables = conn.execute("SELECT tables_json FROM submissions WHERE id = ?", (sid,)).fetchone()[0]
             if derived.GROWTH not in derived.explained_rules(decode_tables(tables)):
                 d.warnings += 1
                 growth_open = True
         jumps = derived.implausible_findings(mine, prev, template_id=tid, template_version=tver, units=units) \
             if prev else []
         if jumps:
-            tables = conn.execute("SELECT tables_json FROM submissions WHERE id = ?", (sid,)).fetchone()[0]
             if derived.IMPLAUSIBLE not in derived.explained_rules(decode_tables(tables)):
                 d.warnings += len(jumps)
             else:
