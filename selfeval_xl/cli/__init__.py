@@ -35,7 +35,7 @@ def _register() -> None:
     # Each command module adds itself to `app`; a missing module must not break the others.
     import importlib
 
-    for name in ("template", "check", "summarize", "collect", "officer"):
+    for name in ("template", "check", "summarize", "collect", "officer", "serve"):
         importlib.import_module(f"selfeval_xl.cli.{name}")
 
 
