@@ -8,6 +8,7 @@ templates < 60 s, status < 1 s, peak memory) are for this 2-core machine.
     .venv/bin/python scripts/benchmark.py                 # everything (several minutes)
     .venv/bin/python scripts/benchmark.py --quick         # small N, a quick look
     .venv/bin/python scripts/benchmark.py --only b,c --n 2000 --size 10000
+    .venv/bin/python scripts/benchmark.py --only web      # the web intake under load (scripts/bench_web.py)
 
 A section whose API is not there yet is skipped with a note. Temporary data lives in a
 temp dir that is removed at the end (--keep keeps it).
@@ -458,15 +459,16 @@ def section_d(res: Results, tmp: Path, ct: CheckTimes | None, status_n: int) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    full = {"n": 2000, "size": 10000, "templates": 1000, "status_n": 10000, "openpyxl_n": 100}
-    quick = {"n": 200, "size": 1000, "templates": 100, "status_n": 1000, "openpyxl_n": 20}
+    full = {"n": 2000, "size": 10000, "templates": 1000, "status_n": 10000, "openpyxl_n": 100, "web_uploads": 500}
+    quick = {"n": 200, "size": 1000, "templates": 100, "status_n": 1000, "openpyxl_n": 20, "web_uploads": 100}
     ap.add_argument("--n", type=int, help="filled submissions for b/c/d (default 2000; quick 200)")
     ap.add_argument("--size", type=int, help="files for the memory measurement, also size/5 (default 10000; 0: skip)")
     ap.add_argument("--templates", type=int, help="roster templates for a (default 1000)")
     ap.add_argument("--status-n", type=int, help="recorded submissions for status (default 10000)")
     ap.add_argument("--openpyxl-n", type=int, help="files read with openpyxl, scaled per file (default 100)")
     ap.add_argument("--quick", action="store_true", help="small sizes for a quick look (explicit options win)")
-    ap.add_argument("--only", default="a,b,c,d", help="comma-separated sections (a,b,c,d)")
+    ap.add_argument("--only", default="a,b,c,d,web", help="comma-separated sections (a,b,c,d,web)")
+    ap.add_argument("--web-uploads", type=int, help="uploads for web, by 50 departments (default 500; quick 100)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data")
     args = ap.parse_args(argv)
     for key, value in (quick if args.quick else full).items():
@@ -495,6 +497,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "d" in only:
             print("d) ledger")
             section_d(res, tmp, ct, args.status_n)
+        if "web" in only:
+            from bench_web import section_web  # its own module: the web intake under load
+
+            section_web(res, tmp, departments=50, uploads=args.web_uploads)
     finally:
         if args.keep:
             print(f"data kept in {tmp}")

@@ -2,7 +2,8 @@
 
 Tests marked `@pytest.mark.libreoffice` need a real `soffice`. Locally they are skipped when it
 is missing; CI sets SELFEVAL_REQUIRE_LIBREOFFICE=1 so a missing LibreOffice fails loudly instead
-of silently skipping the only tests that prove the formulas compute.
+of silently skipping the only tests that prove the formulas compute. Tests marked
+`@pytest.mark.browser` need Debian's Chromium and Playwright, likewise with SELFEVAL_REQUIRE_BROWSER=1.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ for p in (str(TESTS), str(ROOT)):  # `import lo` and `from tests.lo import ...` 
     if p not in sys.path:
         sys.path.insert(0, p)
 
+import browser  # noqa: E402
 import lo  # noqa: E402
 from hypothesis import settings  # noqa: E402
 
@@ -34,6 +36,10 @@ def _require_libreoffice() -> bool:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("browser") is not None and not browser.available():
+        if browser.required():
+            pytest.fail("SELFEVAL_REQUIRE_BROWSER=1 but Chromium or Playwright is not installed", pytrace=False)
+        pytest.skip("Chromium (Debian package) or Playwright not installed")
     if item.get_closest_marker("libreoffice") is None or lo.soffice_available():
         return
     if _require_libreoffice():

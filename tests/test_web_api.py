@@ -187,3 +187,17 @@ def test_api_sets_no_session_cookie(live: LiveServer) -> None:
     r = api_upload(live, "902001", "教育局.xlsx", (web_samples.SUBMISSIONS / "902001_临湘市教育局.xlsx").read_bytes())
     assert r.status_code == 201 and "set-cookie" not in r.headers
     assert isinstance(r, httpx.Response)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_legacy_formats_are_read_in_the_worker(live: LiveServer, tmp_path: Path, fmt: str) -> None:
+    """A return re-saved as .xls/.ods is read (in its own isolated child of the checker process)."""
+    from lo import convert
+
+    src = web_samples.SUBMISSIONS / "907004_临湘市统计局_尾差不算错误.xlsx"
+    converted = convert(src, fmt, tmp_path)
+    r = api_upload(live, "907004", converted.name, converted.read_bytes())
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["dept"]["code"] == "907004" and "legacy-format" in [f["code"] for f in body["findings"]]

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import web_samples
-from web_client import bureau_client, client, csrf_of, dept_client, login, text_of, upload
+from web_client import bureau_client, client, csrf_of, dept_client, login, result_path, text_of, upload
 from web_server import LiveServer, running
 
 from selfeval_xl.ledger.lookup import versions
@@ -68,7 +68,7 @@ def test_faulty_upload_shows_the_finding_with_its_cell_then_the_fix_passes(live:
     with dept_client(live, "907001") as c:
         r = upload(c, web_samples.FAULTY.name, web_samples.FAULTY.read_bytes())
         assert r.status_code == 303 and r.headers["location"].startswith("/dept/files/")
-        first = r.headers["location"]
+        first = result_path(r)
         page = text_of(c.get(first).text)
         assert "未通过" in page and web_samples.FAULTY_CELL in page and "支出合计 96.00" in page
         assert "当前有效版本" in page
@@ -96,7 +96,9 @@ def test_same_file_again_is_not_recorded_twice(live: LiveServer) -> None:
     with dept_client(live, "904001") as c:
         a = upload(c, "a.xlsx", data).headers["location"]
         b = upload(c, "b.xlsx", data).headers["location"]
-    assert a == b
+        assert "已收到并登记" in text_of(c.get(a).text)
+        assert "此前已上传过" in text_of(c.get(b).text)
+    assert a.split("?")[0] == b.split("?")[0] and b.endswith("?upload=known")
     assert len(versions(live.archive, "904001", 2021)) == 1
 
 
@@ -122,8 +124,8 @@ def test_unreadable_upload_shows_its_finding_and_is_not_recorded(live: LiveServe
 def test_another_departments_file_id_is_not_found(live: LiveServer) -> None:
     data = (web_samples.SUBMISSIONS / "907005_临湘市人力资源和社会保障局_超编已说明.xlsx").read_bytes()
     with dept_client(live, "907005") as owner:
-        mine = upload(owner, "人社局.xlsx", data).headers["location"]
-        token = upload(owner, "x.xlsx", b"not a workbook").headers["location"]
+        mine = result_path(upload(owner, "人社局.xlsx", data))
+        token = result_path(upload(owner, "x.xlsx", b"not a workbook"))
         assert owner.get(mine).status_code == 200 and owner.get(token).status_code == 200
     with dept_client(live, "907004") as other:
         for path in (mine, mine + "/annotated", token):
@@ -192,3 +194,28 @@ def test_checker_agrees_with_the_page(live: LiveServer) -> None:
         assert f.message in page
         if f.sheet and f.cell:
             assert f"{f.sheet}!{f.cell}" in page
+
+
+def test_a_bug_becomes_a_chinese_500_page_without_traceback(live: LiveServer, monkeypatch: pytest.MonkeyPatch,
+                                                             capfd: pytest.CaptureFixture[str]) -> None:
+    from selfeval_xl.web import dept_routes
+
+    def broken(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("boom")
+
+    with dept_client(live, "902001") as c:
+        monkeypatch.setattr(dept_routes, "versions", broken)
+        r = c.get("/dept")
+    assert r.status_code == 500
+    assert "服务器内部错误" in text_of(r.text)
+    assert "Traceback" not in r.text and "boom" not in r.text and "RuntimeError" not in r.text
+    err = capfd.readouterr().err
+    assert "网页报送内部错误" in err and "Traceback" not in err
+
+
+def test_session_expires_after_its_absolute_lifetime(tmp_path: Path) -> None:
+    with running(tmp_path / "报送库", session_absolute_minutes=0) as short:
+        with client(short) as c:
+            r = login(c, "901001", short.codes["901001"])
+            assert r.status_code == 303
+            assert c.get("/dept").status_code == 303  # the login is already too old

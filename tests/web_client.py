@@ -61,3 +61,9 @@ def api_upload(live: LiveServer, code: str, name: str, data: bytes, secret: str 
     with client(live) as c:
         return c.post("/api/submissions", files={"file": (name, data)},
                       headers={"Authorization": f"Bearer {code}:{secret if secret is not None else live.codes[code]}"})
+
+
+def result_path(r: httpx.Response) -> str:
+    """The result page an upload redirected to, without its query (which only words the notice)."""
+    assert r.status_code == 303, r.text
+    return r.headers["location"].split("?")[0]

@@ -17,6 +17,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -71,7 +72,7 @@ def _fresh(request: Request, absolute_minutes: int) -> bool:
     return isinstance(at, int | float) and 0 <= time.time() - at <= absolute_minutes * 60
 
 
-def session_dept(request: Request, roster: dict[str, Dept], archive: object, absolute_minutes: int) -> Dept | None:
+def session_dept(request: Request, roster: dict[str, Dept], archive: Path, absolute_minutes: int) -> Dept | None:
     """The department logged in on this session, if the login is still valid."""
     s = request.session
     if s.get("role") != DEPT or not _fresh(request, absolute_minutes):
@@ -79,7 +80,7 @@ def session_dept(request: Request, roster: dict[str, Dept], archive: object, abs
     dept = roster.get(credentials.dept_key(str(s.get("dept", ""))))
     if dept is None:
         return None
-    row = credentials.code_row(archive, dept.code)  # type: ignore[arg-type]
+    row = credentials.code_row(archive, dept.code)
     if row is None or not hmac.compare_digest(row.issued_at.encode(), str(s.get("issued", "")).encode()):
         return None
     return dept
@@ -89,9 +90,9 @@ def session_bureau(request: Request, absolute_minutes: int) -> bool:
     return request.session.get("role") == BUREAU and _fresh(request, absolute_minutes)
 
 
-async def check_code(archive: object, dept_code: str, code: str) -> credentials.CodeRow | None:
+async def check_code(archive: Path, dept_code: str, code: str) -> credentials.CodeRow | None:
     """The department's credentials row when `code` is its current access code."""
-    row = await run_in_threadpool(credentials.code_row, archive, dept_code)  # type: ignore[arg-type]
+    row = await run_in_threadpool(credentials.code_row, archive, dept_code)
     stored = row.hash if row else None
     ok = await run_in_threadpool(passwords.verify_secret, passwords.normalize_code(code), stored)
     return row if ok else None

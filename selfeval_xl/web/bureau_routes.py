@@ -3,6 +3,8 @@ findings, any archived file, the summary of current versions and the check repor
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -15,10 +17,13 @@ from selfeval_xl.web import auth, jobs, views
 from selfeval_xl.web.dept_routes import FORM_LIMITS, locked_message
 from selfeval_xl.web.downloads import attachment, file_attachment
 
+if TYPE_CHECKING:
+    from selfeval_xl.web.app import WebState
+
 BUREAU_KEY = "bureau"
 
 
-def _state(request: Request):  # noqa: ANN202
+def _state(request: Request) -> WebState:
     return request.app.state.web
 
 

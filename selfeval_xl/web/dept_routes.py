@@ -4,6 +4,8 @@ session's department; a file id of another department is answered like a missing
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -19,11 +21,14 @@ from selfeval_xl.web.downloads import attachment
 from selfeval_xl.web.receive import receive
 from selfeval_xl.web.uploads import FORM_OVERHEAD, UploadRefused
 
+if TYPE_CHECKING:
+    from selfeval_xl.web.app import WebState
+
 FORM_LIMITS = {"max_files": 1, "max_fields": 8, "max_part_size": 64 * 1024}
 BAD_LOGIN = "预算编码或登录码不正确。"
 
 
-def _state(request: Request):  # noqa: ANN202
+def _state(request: Request) -> WebState:
     return request.app.state.web
 
 
@@ -125,8 +130,8 @@ async def upload(request: Request) -> Response:
                                 history=await _versions(request, dept), max_mb=st.config.max_upload // (1024 * 1024),
                                 message=exc.message)
     if outcome.file_id:
-        request.session["fresh"] = outcome.file_id if outcome.kind == jobs.RECORDED else ""
-        return RedirectResponse(f"/dept/files/{outcome.file_id}", status_code=303)
+        how = "new" if outcome.kind == jobs.RECORDED else "known"
+        return RedirectResponse(f"/dept/files/{outcome.file_id}?upload={how}", status_code=303)
     token = st.attempts.put(dept.code, outcome)
     return RedirectResponse(f"/dept/attempts/{token}", status_code=303)
 
@@ -149,10 +154,9 @@ async def result(request: Request) -> Response:
     v = await _own_version(request, dept)
     if v is None:
         return views.error_response(request, 404)
-    fresh = request.session.pop("fresh", None)
     return views.render(request, "result.html", title="审核结果", dept=dept, v=v, sub=v.submission,
                         rows=views.finding_rows(v.submission), name=v.original_name, recorded=True,
-                        just_recorded=fresh == v.sha256, annotatable=_annotatable(v),
+                        upload=request.query_params.get("upload", ""), annotatable=_annotatable(v),
                         history=await _versions(request, dept))
 
 
@@ -184,10 +188,9 @@ async def attempt(request: Request) -> Response:
     outcome = _state(request).attempts.get(dept.code, request.path_params["token"])
     if outcome is None:
         return views.error_response(request, 404, "这次上传的结果已过期，请重新上传。")
-    code = {jobs.UNREADABLE: 200}.get(outcome.kind, 200)
-    return views.render(request, "result.html", code, title="审核结果", dept=dept, v=None, sub=outcome.submission,
+    return views.render(request, "result.html", title="审核结果", dept=dept, v=None, sub=outcome.submission,
                         rows=views.finding_rows(outcome.submission), name=outcome.submission.file, recorded=False,
-                        just_recorded=False, annotatable=False, refusal=outcome.message,
+                        upload="", annotatable=False, refusal=outcome.message,
                         history=await _versions(request, dept))
 
 

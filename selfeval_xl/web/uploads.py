@@ -47,7 +47,9 @@ class Staged:
 def original_name(filename: str | None) -> str:
     """The department's file name without any folder part, made safe for a file system."""
     base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return safe_name(base)[:120] or "upload.xlsx"
+    if not base.strip(" ."):
+        return "upload.xlsx"
+    return safe_name(base)[:120]
 
 
 def too_large_message(limit: int) -> str:

@@ -9,13 +9,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from selfeval_xl.ledger.status import FAILED, MISSING, PASSED, UNEXPLAINED
 from selfeval_xl.model.findings import Finding
 from selfeval_xl.model.submission import Submission
 from selfeval_xl.report.labels import SEVERITY_LABEL, STATUS_LABEL, explained_mark, ordered, where
 from selfeval_xl.web.auth import csrf_token
 
 STATUS_CLASS = {"pass": "ok", "warn": "warn", "fail": "bad", "unreadable": "bad"}
-STATE_CLASS = {"未提交": "bad", "未通过": "bad", "待说明": "warn", "已通过": "ok"}
+STATE_CLASS = {MISSING: "bad", FAILED: "bad", UNEXPLAINED: "warn", PASSED: "ok"}
 ERROR_TEXT = {
     400: "请求有误。", 401: "请先登录。", 403: "没有权限，或页面已过期，请返回后重试。", 404: "没有找到这个页面或文件。",
     405: "不支持这种访问方式。", 413: "文件过大，未上传。", 415: "文件类型不受支持。", 429: "尝试次数过多，请稍后再试。",
