@@ -201,3 +201,18 @@ def test_legacy_formats_are_read_in_the_worker(live: LiveServer, tmp_path: Path,
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["dept"]["code"] == "907004" and "legacy-format" in [f["code"] for f in body["findings"]]
+
+
+def test_a_dying_worker_is_replaced_and_only_its_upload_fails(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from selfeval_xl.web import jobs
+
+    data = (web_samples.SUBMISSIONS / "903001_临湘市文化旅游广电局.xlsx").read_bytes()
+    with monkeypatch.context() as m:
+        m.setattr(jobs, "intake", web_samples.die)
+        r = api_upload(live, "903001", "文旅局.xlsx", data)
+    assert r.status_code == 500
+    body = r.json()
+    assert [f["code"] for f in body["findings"]] == ["internal-error"] and "不是文件本身的问题" in body["error"]
+    assert versions(live.archive, "903001") == []
+    again = api_upload(live, "903001", "文旅局.xlsx", data)
+    assert again.status_code == 201 and again.json()["status"] == "pass"

@@ -33,3 +33,10 @@ def corrected(path: Path) -> Path:
         "expenditure.project": Decimal("30"),
         "narrative.project_spending": "2021年安排项目支出30万元，用于社区养老服务站建设补助。"}))
     return path
+
+
+def die(*_args: object) -> None:
+    """A checker job that kills its worker process (as a native crash on a hostile file would)."""
+    import os
+
+    os._exit(70)

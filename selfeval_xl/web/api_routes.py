@@ -3,6 +3,7 @@
     POST /api/submissions   Authorization: Bearer <预算编码>:<登录码>, multipart field `file`
         201 recorded / 200 already recorded: the submission object of data-model §4
         400 unreadable (with its findings), 403 another department's return, 422 another year's,
+        500 the program failed on the file (`internal-error`: not recorded, the file may be fine),
         401 bad credentials, 413 too large, 415 not a workbook name, 429 locked
     GET  /api/status?year=2021   Authorization: Bearer <bureau token>
         200 {"year", "counts", "rows": [...], "off_roster": [...]}
@@ -26,7 +27,7 @@ from selfeval_xl.web.receive import receive
 from selfeval_xl.web.uploads import FORM_OVERHEAD, UploadRefused
 
 STATUS_OF = {jobs.RECORDED: 201, jobs.KNOWN: 200, jobs.UNREADABLE: 400, jobs.WRONG_DEPT: 403,
-             jobs.WRONG_YEAR: 422, jobs.NOT_STORED: 503}
+             jobs.WRONG_YEAR: 422, jobs.NOT_STORED: 503, jobs.INTERNAL: 500}
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="selfeval-xl"'}
 
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from selfeval_xl.model.submission import Submission
 
-RECORDED, KNOWN, UNREADABLE, WRONG_DEPT, WRONG_YEAR, NOT_STORED = (
-    "recorded", "known", "unreadable", "wrong-dept", "wrong-year", "not-stored")
+RECORDED, KNOWN, UNREADABLE, WRONG_DEPT, WRONG_YEAR, NOT_STORED, INTERNAL = (
+    "recorded", "known", "unreadable", "wrong-dept", "wrong-year", "not-stored", "internal-error")
+INTERNAL_MSG = "审核这个文件时程序出错（不是文件本身的问题），未登记。请稍后重新上传；仍不行请联系财政局。"
 
 
 @dataclass
@@ -51,11 +52,14 @@ def intake(staged: str, original_name: str, archive: str, dept_code: str, dept_n
     from selfeval_xl.ledger.collect import KNOWN as LEDGER_KNOWN
     from selfeval_xl.ledger.collect import NEW
     from selfeval_xl.ledger.lookup import version
+    from selfeval_xl.model.faults import has_internal_error
     from selfeval_xl.pipeline import check_file
     from selfeval_xl.web.credentials import dept_key
 
     sub = check_file(staged)
     shown = replace(sub, file=original_name)
+    if has_internal_error(sub.findings):
+        return Outcome(INTERNAL, shown, message=INTERNAL_MSG)
     if not sub.readable:
         return Outcome(UNREADABLE, shown)
     if dept_key(sub.dept_code or "") != dept_key(dept_code):

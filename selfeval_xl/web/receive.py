@@ -37,6 +37,7 @@ async def receive(state: WebState, form: FormData, dept: Dept) -> Outcome:
         except WorkerCrashed as exc:
             from selfeval_xl.pipeline import internal_error
 
-            return Outcome(jobs.UNREADABLE, replace(internal_error(staged.path, exc), file=staged.original_name))
+            return Outcome(jobs.INTERNAL, replace(internal_error(staged.path, exc), file=staged.original_name),
+                           message=jobs.INTERNAL_MSG)
     finally:
         await run_in_threadpool(staged.remove)
