@@ -34,7 +34,7 @@ from selfeval_xl.web.declared import DeclaredTooLarge
 from selfeval_xl.web.guard import Guard
 from selfeval_xl.web.headers import SecurityHeaders
 from selfeval_xl.web.ratelimit import LoginThrottle
-from selfeval_xl.web.uploads import FORM_OVERHEAD
+from selfeval_xl.web.uploads import FORM_OVERHEAD, WORKBOOK_SUFFIXES
 from selfeval_xl.web.workers import Workers
 
 SESSION_COOKIE = "selfeval_session"
@@ -73,6 +73,7 @@ def _templates() -> Jinja2Templates:
                              autoescape=True, undefined=jinja2.StrictUndefined)
     env.globals["status_label"] = views.status_label
     env.globals["status_class"] = views.STATUS_CLASS
+    env.globals["accept"] = ",".join(WORKBOOK_SUFFIXES)
     return Jinja2Templates(env=env)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from starlette.datastructures import UploadFile
 
-from selfeval_xl.pipeline import WORKBOOK_SUFFIXES
+from selfeval_xl.inbox.discover import SPREADSHEET_SUFFIXES as WORKBOOK_SUFFIXES
 from selfeval_xl.read.errors import Refused
 from selfeval_xl.read.sniff import kind
 from selfeval_xl.report.annotate import safe_name
