@@ -112,3 +112,12 @@ def test_wheel_installs_into_a_fresh_venv_on_the_floors_and_runs(tmp_path: Path)
     assert "支出!B6" in out and "支出合计 96.00 ≠ 基本支出 66.00 + 项目支出 31.00 = 97.00" in out, out
     assert "无法读取" not in out.replace("无法读取 0", ""), out
     assert (tmp_path / "r.json").stat().st_size > 1000
+
+    # The web intake's templates and assets ship as package data: the installed app renders.
+    web = _run([str(py), "-c", "from selfeval_xl.web.app import _templates\n"
+                "import importlib.resources as r\n"
+                "print('预算编码' in _templates().get_template('login.html').render(csrf='x', year=2021, message=None,"
+                " title='t'), r.files('selfeval_xl.web').joinpath('static/upload.js').is_file())"], tmp_path, env)
+    assert web.returncode == 0 and web.stdout.split() == ["True", "True"], web.stdout + web.stderr
+    served = _run([str(cli), "serve", "--help"], tmp_path, env)
+    assert served.returncode == 0 and "网页报送" in served.stdout, served.stdout + served.stderr
