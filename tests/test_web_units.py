@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from selfeval_xl.cli import _register, app
+from selfeval_xl.roster import read_roster
 from selfeval_xl.web import credentials, passwords
 from selfeval_xl.web.downloads import disposition
 from selfeval_xl.web.ratelimit import Limiter, LoginThrottle
@@ -104,8 +105,9 @@ def test_access_codes_command_writes_the_sheet_and_renews_one(tmp_path: Path) ->
     assert r.exit_code == 0, r.output
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
     assert rows[0] == ("预算编码", "部门名称", "登录码")
-    codes = {r[0]: r[2] for r in rows[1:14]}
-    assert len(codes) == 13 and codes["907001"]
+    roster = read_roster(ROSTER).entries
+    codes = {r[0]: r[2] for r in rows[1:1 + len(roster)]}
+    assert set(codes) == {e.code for e in roster} and all(codes.values())
     row = credentials.code_row(tmp_path / "库", "907001")
     assert row is not None and passwords.verify_secret(passwords.normalize_code(codes["907001"]), row.hash)
 

@@ -24,6 +24,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from selfeval_xl.check.round import Round
 from selfeval_xl.ledger import LedgerError, collect
 from selfeval_xl.roster import RosterEntry, RosterError, read_roster
 from selfeval_xl.web import api_routes, bureau_routes, credentials, dept_routes, views
@@ -51,6 +52,7 @@ class WebState:
     entries: list[RosterEntry]          # the roster, in its order (what `status` takes)
     roster: dict[str, Dept]             # by dept_key
     roster_problems: list[str]
+    round: Round                        # the year and roster every upload is recorded against
     admin_hash: str | None
     templates: Jinja2Templates
     throttle: LoginThrottle
@@ -82,12 +84,14 @@ def create_app(config: WebConfig, *, warm: bool = True) -> Starlette:
     entries, problems = load_roster(config.roster)
     roster = {credentials.dept_key(e.code): Dept(e.code, e.name, e.units, e.contact) for e in entries}
     config.archive.mkdir(parents=True, exist_ok=True)
+    rnd = Round.of(config.year, entries, config.roster.name)
     try:
-        collect([], config.archive)  # creates the ledger, or finishes what an interrupted run left
+        collect([], config.archive, rnd=rnd)  # creates the ledger (its round year), or finishes interrupted work
     except LedgerError as exc:
         raise SetupError(str(exc)) from exc
     key = credentials.session_key(config.archive)
     state = WebState(config=config, entries=entries, roster=roster, roster_problems=problems,
+                     round=rnd,
                      admin_hash=credentials.admin_hash(config.archive), templates=_templates(),
                      throttle=LoginThrottle(config.login_failures, config.address_failures, config.login_window),
                      remembered=Remembered(key))

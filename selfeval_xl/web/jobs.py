@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from selfeval_xl.check.round import Round
 from selfeval_xl.model.submission import Submission
 
 RECORDED, KNOWN, UNREADABLE, WRONG_DEPT, WRONG_YEAR, NOT_STORED, INTERNAL = (
@@ -46,8 +47,9 @@ def _label(code: str | None, name: str | None) -> str:
     return f"{code or '（无编码）'}（{name or '名称未填'}）"
 
 
-def intake(staged: str, original_name: str, archive: str, dept_code: str, dept_name: str, year: int) -> Outcome:
-    """Check `staged`; record it in the ledger when it is this department's return for `year`."""
+def intake(staged: str, original_name: str, archive: str, dept_code: str, dept_name: str, rnd: Round) -> Outcome:
+    """Check `staged`; record it in the ledger when it is this department's return for the round's
+    year (`rnd`: the year and roster `serve` was started with, as `collect --year --roster` takes them)."""
     from selfeval_xl.ledger import collect
     from selfeval_xl.ledger.collect import KNOWN as LEDGER_KNOWN
     from selfeval_xl.ledger.collect import NEW
@@ -66,16 +68,18 @@ def intake(staged: str, original_name: str, archive: str, dept_code: str, dept_n
         return Outcome(WRONG_DEPT, shown, message=(
             f"这份报表的预算编码是 {_label(sub.dept_code, sub.dept_name)}，不是本部门 {_label(dept_code, dept_name)}"
             f" 的报表，未登记。请确认后上传本部门的报表。"))
-    if sub.year != year:
-        return Outcome(WRONG_YEAR, shown, message=(
-            f"这份报表的年度是 {sub.year if sub.year is not None else '（未填）'}，本次报送的是 {year} 年度，未登记。"
-            f"请使用 {year} 年度的模板。"))
+    if sub.year is None:
+        return Outcome(WRONG_YEAR, shown, message=f"这份报表没有年度，未登记。请使用 {rnd.year} 年度的模板。")
+    wrong_year = [f for f in rnd.findings(sub) if f.code == "wrong-year"]
+    if wrong_year:
+        return Outcome(WRONG_YEAR, replace(shown, findings=[*wrong_year, *shown.findings]),
+                       message=f"{wrong_year[0].message}（未登记）")
 
     def checker(paths: Sequence[str], _workers: int) -> Iterator[Submission]:
         for p in paths:  # repair of someone's interrupted work may ask for other files
             yield sub if os.path.abspath(p) == os.path.abspath(staged) else check_file(p)
 
-    rep = collect([staged], archive, workers=1, checker=checker)
+    rep = collect([staged], archive, workers=1, checker=checker, rnd=rnd)
     item = rep.items[0]
     if item.state not in (NEW, LEDGER_KNOWN):
         return Outcome(NOT_STORED, shown, message=item.message or "文件未能存入报送库，请稍后重新上传。")

@@ -33,7 +33,7 @@ async def receive(state: WebState, form: FormData, dept: Dept) -> Outcome:
             return Outcome(jobs.UNREADABLE, replace(sub, file=staged.original_name))
         try:
             return await state.workers.run(jobs.intake, str(staged.path), staged.original_name, str(cfg.archive),
-                                           dept.code, dept.name, cfg.year)
+                                           dept.code, dept.name, state.round)
         except WorkerCrashed as exc:
             from selfeval_xl.pipeline import internal_error
 
