@@ -10,8 +10,10 @@ from pathlib import Path
 
 from generate_seed import SEED
 
+from selfeval_xl.check import check_snapshot
 from selfeval_xl.generate import write_workbook
 from selfeval_xl.model.snapshot import Snapshot
+from selfeval_xl.model.submission import Submission
 from selfeval_xl.read import read_file
 from selfeval_xl.spec import default_template
 
@@ -50,6 +52,17 @@ def checked_read(path: Path) -> Snapshot:
         assert snap.sha256 == hashlib.sha256(before).hexdigest()
     assert snap.size == len(before)
     return snap
+
+
+def judged(path: Path) -> tuple[Snapshot, Submission]:
+    """What the reader saw and what the checker made of it (integrity is the checker's call)."""
+    snap = checked_read(path)
+    return snap, check_snapshot(snap)
+
+
+def judged_codes(sub: Submission) -> list[str]:
+    """The file-level and integrity codes of a checked submission, in order (not the value checks)."""
+    return [f.code for f in sub.findings if f.code in FILE_LEVEL + INTEGRITY + ("legacy-format",)]
 
 
 def codes_of(snap: Snapshot) -> list[str]:

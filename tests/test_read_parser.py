@@ -10,10 +10,11 @@ import pytest
 from read_samples import checked_read, codes_of, filled, rezip
 
 from selfeval_xl.check import check_snapshot
+from selfeval_xl.check.formula_text import normalise
 from selfeval_xl.read import read_file
 from selfeval_xl.read.budget import Budget
 from selfeval_xl.read.errors import Refused
-from selfeval_xl.read.formula import expand_shared, normalise, shift
+from selfeval_xl.read.formula import expand_shared, shift
 from selfeval_xl.read.ooxml import parse_sst, parse_workbook
 from selfeval_xl.read.sheetxml import parse_sheet
 

@@ -27,6 +27,7 @@ class Context:
     problems: list[tuple[InputPlan, Coerced]]  # coercion problems, in layout order
     rows: dict[str, list[dict[str, Any]]]  # filled table rows, typed, with "_row"
     bad: set[str] = field(default_factory=set)  # inputs whose value could not be used
+    skipped: dict[str, Finding] = field(default_factory=dict)  # sheets not used (missing or shifted) → why
     findings: list[Finding] = field(default_factory=list)
 
     @property

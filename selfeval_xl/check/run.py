@@ -7,6 +7,7 @@ every step works on the Snapshot alone; nothing here opens a file.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 
 from selfeval_xl.check.checks.amounts import check_negative, check_precision
@@ -22,6 +23,7 @@ from selfeval_xl.check.checks.rules import check_rules
 from selfeval_xl.check.context import Context
 from selfeval_xl.check.damaged import identity
 from selfeval_xl.check.explain import explained_rules, mark_explained
+from selfeval_xl.check.integrity import check_protection, check_sheets, check_template_cells, skipped_sheets
 from selfeval_xl.check.plan import Plan, plan_for
 from selfeval_xl.check.values import filled_rows, read_values
 from selfeval_xl.model import codes
@@ -33,13 +35,15 @@ from selfeval_xl.spec import available, template_for
 
 Check = Callable[[Context], Iterator[Finding]]
 
-# Values first (what was typed), then the rules over them, then the words.
+# The template's integrity first (whether values may be read at all), then values (what was
+# typed), then the rules over them, then the words.
+INTEGRITY_CHECKS: tuple[Check, ...] = (check_sheets, check_template_cells, check_protection)
 VALUE_CHECKS: tuple[Check, ...] = (check_coercion, check_required, check_hierarchy, check_negative, check_precision,
                                    check_identity)
 RULE_CHECKS: tuple[Check, ...] = (check_rules,)
 PLAUSIBILITY_CHECKS: tuple[Check, ...] = (check_per_capita, check_narrative_scale)
 TEXT_CHECKS: tuple[Check, ...] = (check_placeholders, check_qualitative, check_narrative)
-CHECKS: tuple[Check, ...] = VALUE_CHECKS + RULE_CHECKS + PLAUSIBILITY_CHECKS + TEXT_CHECKS
+CHECKS: tuple[Check, ...] = INTEGRITY_CHECKS + VALUE_CHECKS + RULE_CHECKS + PLAUSIBILITY_CHECKS + TEXT_CHECKS
 
 
 @lru_cache(maxsize=16)
@@ -91,10 +95,21 @@ def check_snapshot(snapshot: Snapshot) -> Submission:
     plan = plan_for(t, snapshot.units)
     if not snapshot.readable:
         return _damaged(sub, plan, snapshot)
-    typed, problems = read_values(plan, snapshot.raw)
+    skipped = skipped_sheets(plan.layout, snapshot) if snapshot.sheets is not None else {}
+    raw = snapshot.raw
+    if skipped:
+        raw = {k: v for k, v in raw.items() if k not in plan.by_name or plan.by_name[k].sheet not in skipped}
+        if any(p.sheet in skipped for p in plan.inputs):  # no rule on a partial or shifted set of values
+            ctx = Context(plan, snapshot, {}, [], {}, skipped=skipped)
+            for check in INTEGRITY_CHECKS:
+                sub.findings.extend(check(ctx))
+            sub.readable = False
+            return _damaged(sub, plan, replace(snapshot, raw=raw))
+    typed, problems = read_values(plan, raw)
     bad = {p.name for p, c in problems if c.bad}
-    ctx = Context(plan, snapshot, typed, problems, filled_rows(plan, typed, bad), bad=bad)
-    for check in CHECKS:
+    ctx = Context(plan, snapshot, typed, problems, filled_rows(plan, typed, bad), bad=bad, skipped=skipped)
+    checks = CHECKS if snapshot.sheets is not None else CHECKS[len(INTEGRITY_CHECKS):]
+    for check in checks:
         ctx.findings.extend(check(ctx))
     sub.findings.extend(mark_explained(ctx.findings, explained_rules(ctx.rows)))
     sub.values = {p.name: (None if p.name in bad else typed.get(p.name)) for p in plan.scalars}

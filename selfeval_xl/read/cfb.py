@@ -118,16 +118,38 @@ class _Entry:
     size: int
 
 
+# cell records (row, col at the start of the body); MULRK/MULBLANK end with their last column
+_CELL_RECORDS = frozenset({0x0006, 0x00FD, 0x0203, 0x027E, 0x0201, 0x0204, 0x0205, 0x00D6, 0x00BD, 0x00BE})
+_MULTI = frozenset({0x00BD, 0x00BE})
+
+
 @dataclass
 class BiffSheet:
     name: str
     state: str
     protected: bool = False
     formulas: set[str] = field(default_factory=set)
+    rows: int = 0  # the used range as its cell records span it (what a parser allocates)
+    cols: int = 0
+    _min: tuple[int, int] | None = None
+    _max: tuple[int, int] = (0, 0)
+
+    def cell(self, row: int, first: int, last: int) -> None:
+        lo_r, lo_c = self._min or (row, first)
+        self._min = (min(lo_r, row), min(lo_c, first))
+        self._max = (max(self._max[0], row), max(self._max[1], last))
+        self.rows = self._max[0] - self._min[0] + 1
+        self.cols = self._max[1] - self._min[1] + 1
+
+    @property
+    def area(self) -> int:
+        return self.rows * self.cols
 
 
 def scan_biff(stream: bytes) -> tuple[bool, list[BiffSheet]]:
-    """(encrypted, sheets) from a BIFF8 Workbook stream: FILEPASS, BOUNDSHEET, PROTECT, FORMULA."""
+    """(encrypted, sheets) from a BIFF8 Workbook stream: FILEPASS, BOUNDSHEET, PROTECT, FORMULA, and
+    the span of every sheet's cell records (so an absurd used range is refused before a parser
+    allocates it)."""
     n = len(stream)
     pos = 0
     sheets: list[tuple[int, BiffSheet]] = []
@@ -155,9 +177,12 @@ def scan_biff(stream: bytes) -> tuple[bool, list[BiffSheet]]:
             if first and typ != 0x0809:
                 break
             first = False
-            if typ == 0x0006 and length >= 4:  # FORMULA
+            if typ in _CELL_RECORDS and length >= 4:
                 row, col = struct.unpack_from("<HH", stream, body)
-                sheet.formulas.add(f"{col_letter(col)}{row + 1}")
+                last = struct.unpack_from("<H", stream, body + length - 2)[0] if typ in _MULTI and length >= 6 else col
+                sheet.cell(row, col, max(col, last))
+                if typ == 0x0006:  # FORMULA
+                    sheet.formulas.add(f"{col_letter(col)}{row + 1}")
             elif typ == 0x0012 and length >= 2:  # PROTECT
                 sheet.protected = struct.unpack_from("<H", stream, body)[0] == 1
             elif typ == 0x000A:

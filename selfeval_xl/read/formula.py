@@ -1,35 +1,12 @@
-"""Formula text compared the way a spreadsheet would: after re-saves rewrite its spelling.
-
-Excel, WPS and LibreOffice rewrite formula text on save (`_xlfn.` prefixes, quoting of sheet
-names, `$` signs, spacing, case), so a formula is compared after `normalise`. Shared formulas
-(Excel stores one master and `<f t="shared" si=".."/>` for the copies) are expanded by shifting
-the master's relative references.
-"""
+"""Formula text as a cell holds it: shared formulas (Excel stores one master and
+`<f t="shared" si=".."/>` for the copies) are expanded by shifting the master's relative
+references. Comparing formula text is the checker's job (check.formula_text)."""
 
 from __future__ import annotations
 
 import re
 
 from selfeval_xl.layout.cells import col_letter, parse_a1
-
-_SHEET_QUOTE = re.compile(r"'((?:[^']|'')+)'!")
-_XLFN = re.compile(r"_xlfn\.|_xlws\.", re.IGNORECASE)
-_WS = re.compile(r"\s+")
-
-
-def normalise(text: str) -> str:
-    """Comparable form: no '=', '$', whitespace, `_xlfn.`, sheet-name quotes; upper case."""
-    t = text.strip()
-    if t.startswith("of:"):
-        t = t[3:]
-    if t.startswith("="):
-        t = t[1:]
-    t = _XLFN.sub("", t)
-    t = _SHEET_QUOTE.sub(lambda m: m.group(1).replace("''", "'") + "!", t)
-    t = t.replace("$", "")
-    t = _WS.sub("", t)
-    return t.upper()
-
 
 _REF = re.compile(r"(?<![A-Za-z0-9_.$\"])(\$?)([A-Z]{1,3})(\$?)(\d{1,7})(?![A-Za-z0-9_(])")
 

@@ -60,6 +60,8 @@ def run(fn: Callable[..., Any], *args: Any, what: str, timeout: float | None = N
         raise Refused("corrupt-file", f"{what} 无法解析") from exc
     if kind == "refused":
         raise Refused(value[0], value[1], **value[2])
+    if kind == "error" and value == "MemoryError":  # the cap did its job: the file asks too much
+        raise Refused("too-large", f"{what} 解析所需内存超过上限 {limits.LEGACY_MEMORY // 1024 // 1024} MB")
     if kind != "ok":
         raise Refused("corrupt-file", f"{what} 无法解析")
     return value

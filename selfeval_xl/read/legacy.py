@@ -92,7 +92,7 @@ def _calamine_book(data: bytes, fmt: str) -> Book:
             continue
         try:
             sheet = wb.get_sheet_by_name(meta.name)
-            if sheet.height * max(sheet.width, 1) > limits.MAX_CELLS * 4:
+            if sheet.height * max(sheet.width, 1) > limits.MAX_USED_AREA:
                 raise Refused("too-large", f"工作表“{meta.name}”的使用区域过大")
             rows = sheet.to_python(skip_empty_area=False)
         except BaseException as exc:
@@ -151,7 +151,8 @@ def ods_details(parts: Parts) -> tuple[dict[str, dict[str, Formula]], dict[str, 
     protected: dict[str, bool] = {}
     names: dict[str, str] = {}
     state: dict[str, Any] = {"sheet": None, "strings": None, "row": 0, "col": 0, "rowrep": 1,
-                             "text": None, "paras": 0, "anno": 0, "cell": None}
+                             "text": None, "paras": 0, "anno": 0, "cell": None, "span": (1 << 30, 1 << 30, -1, -1),
+                             "name": ""}
 
     def start(name: str, attrs: dict[str, str]) -> None:
         text = state["text"]
@@ -173,6 +174,11 @@ def ods_details(parts: Parts) -> tuple[dict[str, dict[str, Formula]], dict[str, 
             state["anno"] += 1
         elif name == TABLE_ + "table-cell" or name == TABLE_ + "covered-table-cell":
             rep = min(int(attrs.get(TABLE_ + "number-columns-repeated", "1") or 1), 16384)
+            if OFFICE_ + "value-type" in attrs:  # a value: it spans what a parser will allocate
+                span = state["span"]
+                last_row = state["row"] + min(state["rowrep"], 1048576) - 1
+                state["span"] = (min(span[0], state["row"]), min(span[1], state["col"]),
+                                 max(span[2], last_row), max(span[3], state["col"] + rep - 1))
             a1 = f"{col_letter(state['col'])}{state['row']}"
             f = attrs.get(TABLE_ + "formula")
             if f is not None and state["sheet"] is not None:
@@ -193,6 +199,8 @@ def ods_details(parts: Parts) -> tuple[dict[str, dict[str, Formula]], dict[str, 
             protected[tname] = attrs.get(TABLE_ + "protected", "false") == "true"
             state["row"] = 0
             state["rowrep"] = 1
+            state["span"] = (1 << 30, 1 << 30, -1, -1)
+            state["name"] = tname
         elif name == TABLE_ + "named-range" and state["sheet"] is None:
             names[attrs.get(TABLE_ + "name", "")] = ods_formula(f"[{attrs.get(TABLE_ + 'cell-range-address', '')}]")
 
@@ -210,6 +218,10 @@ def ods_details(parts: Parts) -> tuple[dict[str, dict[str, Formula]], dict[str, 
             state["row"] += min(state["rowrep"], 1048576) - 1
         elif name == TABLE_ + "table":
             state["sheet"] = None
+            r0, c0, r1, c1 = state["span"]
+            if r1 >= 0 and (r1 - r0 + 1) * (c1 - c0 + 1) > limits.MAX_USED_AREA:
+                raise Refused("too-large", f"工作表“{state['name']}”的使用区域为 {r1 - r0 + 1} 行 × {c1 - c0 + 1} 列，"
+                                           f"超过上限 {limits.MAX_USED_AREA:,} 个单元格")
 
     def chars(d: str) -> None:
         if state["text"] is not None and not state["anno"] and state["paras"]:
@@ -227,8 +239,31 @@ def is_ods(parts: Parts) -> bool:
     return mt is not None and mt.strip().startswith(ODS_MIME)
 
 
+MANIFEST_ = f"{_ODF}manifest:1.0{SEP}"
+
+
+def ods_encrypted(parts: Parts) -> bool:
+    """Whether META-INF/manifest.xml lists encryption data for any part (a password-protected
+    .ods: its content.xml is ciphertext, not damaged XML)."""
+    data = parts.read_opt("META-INF/manifest.xml")
+    if data is None:
+        return False
+    found = {"encrypted": False}
+    p = parser()
+
+    def start(name: str, _attrs: dict[str, str]) -> None:
+        if name == MANIFEST_ + "encryption-data":
+            found["encrypted"] = True
+
+    p.StartElementHandler = start
+    feed(p, data, "META-INF/manifest.xml", parts.budget)
+    return found["encrypted"]
+
+
 def read_ods(data: bytes, parts: Parts) -> Book:
     """content.xml through our guarded expat first (calamine's XML parser has no entity guard)."""
+    if ods_encrypted(parts):
+        raise Refused("encrypted")
     formulas, protected, names, strings = ods_details(parts)
     book = calamine_book(data, "ods", parts.budget)
     for name, sd in book.sheets.items():

@@ -4,8 +4,9 @@ Modelled on Apache POI's ZipSecureFile (min inflate ratio, max entry size, max e
 max text size) plus limits of our own. A genuine filled workbook is ~30–200 KB on disk and
 inflates to a few MB at most, so every limit leaves a wide margin while keeping the time and
 memory of one read bounded (a hostile file is refused before it is inflated, from the sizes
-its zip directory declares; a zip entry that lies about its size fails its CRC and is read as
-`corrupt-file`). Every constant here is listed in the README.
+its zip directory declares; an entry is then inflated in bounded steps against its real size, so
+one that lies about its size is stopped at once as `corrupt-file`). Every constant here is listed
+in the README.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ MAX_TOTAL_SIZE = 100 * 1024 * 1024
 
 MAX_CELLS = 500_000
 """Non-empty cells (a value or a formula) over all sheets read."""
+
+MAX_USED_AREA = 2_000_000
+"""Cells in the used range (rows × columns from the first to the last cell) of one .xls/.ods sheet,
+checked from the file's own records before a parser allocates the range: a sheet with one value
+in A1 and one in IV65536 is 16.7 million cells to calamine."""
 
 MAX_SHEETS = 255
 """Worksheets listed in the workbook."""

@@ -19,10 +19,10 @@ from selfeval_xl.read.book import Book
 from selfeval_xl.read.budget import Budget
 from selfeval_xl.read.cfb import Cfb, scan_biff
 from selfeval_xl.read.errors import Refused
+from selfeval_xl.read.facts import names_found, raw_values, sheet_facts
 from selfeval_xl.read.identify import identify
 from selfeval_xl.read.legacy import calamine_book, is_ods, read_ods
 from selfeval_xl.read.ooxml import read_xlsx
-from selfeval_xl.read.verify import raw_values, verify
 from selfeval_xl.read.zipparts import Parts
 
 _OTHER_OOXML = {"word/": "这是 Word 文档", "ppt/": "这是 PowerPoint 演示文稿"}
@@ -84,17 +84,15 @@ def _read(path: Path, snap: Snapshot) -> None:
     book = _book(data, path, Budget())
     snap.format = book.format
     snap.application = book.application
-    if book.format in ("xls", "ods", "xlsb"):
-        snap.findings.append(codes.make("legacy-format", format="." + book.format))
     template, units, stamp = identify(book)
     snap.stamp = stamp
     snap.template_id, snap.template_version, snap.units = template.id, template.version, units
+    if book.format in ("xls", "ods", "xlsb"):  # a note on a recognised template only
+        snap.findings.append(codes.make("legacy-format", format="." + book.format))
     layout = build_layout(template, units)
-    findings, skip = verify(book, layout)
-    snap.findings += findings
-    snap.raw = raw_values(book, layout, skip)
-    if skip and any(inp.cell.sheet in skip for inp in layout.inputs.values()):
-        snap.readable = False
+    snap.sheets = sheet_facts(book, layout)
+    snap.names = names_found(book, layout)
+    snap.raw = raw_values(book, layout)
 
 
 def _stream_hash(path: Path) -> str:
@@ -143,6 +141,10 @@ def _book(data: bytes, path: Path, budget: Budget) -> Book:
         raise Refused("corrupt-file", "OLE2 复合文档结构损坏") from exc
     if encrypted:
         raise Refused("encrypted")
+    for s in sheets:  # before calamine allocates the used range
+        if s.area > limits.MAX_USED_AREA:
+            raise Refused("too-large", f"工作表“{s.name}”的使用区域为 {s.rows} 行 × {s.cols} 列，"
+                                       f"超过上限 {limits.MAX_USED_AREA:,} 个单元格")
     book = calamine_book(data, "xls", budget)
     for s in sheets:
         sd = book.sheets.get(s.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import struct
 
 from selfeval_xl.read import limits
@@ -42,17 +43,20 @@ def describe(data: bytes) -> str:
         return "这是网页（HTML）文件，常见于系统导出的“伪 .xls”"
     if low.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in data[:8192]:
         return "这是 Excel 2003 XML 表格"
+    if b"urn:oasis:names:tc:opendocument:xmlns:office" in data[:8192] and b"office:document" in data[:8192]:
+        return "这是 OpenDocument 单文件表格（.fods），请另存为 .xlsx"
     if _texty(head):
         return "这是文本文件（如 CSV）"
     return "文件内容无法识别"
 
 
 def _texty(head: bytes) -> bool:
+    """Text in UTF-8 or GB18030; the head may end in the middle of a character."""
     if b"\x00" in head:
         return False
     for enc in ("utf-8", "gb18030"):
         try:
-            head.decode(enc)
+            codecs.getincrementaldecoder(enc)().decode(head, final=False)
             return True
         except UnicodeDecodeError:
             continue

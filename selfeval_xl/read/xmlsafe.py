@@ -62,6 +62,8 @@ def feed(p: pyexpat.XMLParserType, data: bytes, part: str, budget: Budget) -> No
         p.Parse(b"", True)
     except pyexpat.ExpatError as exc:
         raise Refused("corrupt-file", f"部件 {part} 的 XML 损坏（第 {exc.lineno} 行：{_why(exc)}）") from exc
+    except LookupError as exc:  # an encoding declared that no codec knows
+        raise Refused("corrupt-file", f"部件 {part} 声明了无法识别的字符编码") from exc
     except (ValueError, IndexError, TypeError, OverflowError) as exc:  # an impossible attribute value
         raise Refused("corrupt-file", f"部件 {part} 的内容格式错误") from exc
 
