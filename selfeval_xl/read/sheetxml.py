@@ -1,7 +1,9 @@
 """A worksheet part as Excel reads it: the cells of <sheetData>, their formulas, the protection flag.
 
-One expat pass with a stack of element kinds: each start tag looks its kind up from its parent's
-kind (one list index and one dict lookup), so the work is linear in the part whatever its shape.
+One expat pass, a flat state machine: the state is the place in worksheet > sheetData > row >
+c > (v | f | is > (t | r > t)); each start tag is one dict lookup of its name and a comparison
+of the state, and a subtree that is never read (outside sheetData, extLst, phonetic runs) is
+passed with handlers that only count its depth. The work is linear in the part whatever its shape.
 What is taken, and only that:
 - `<c>` elements that are children of `<row>` children of the `<sheetData>` child of the
   `<worksheet>` root, all in the SpreadsheetML namespace (any prefix); a `<c>` anywhere else —
@@ -16,7 +18,6 @@ and a value at once; an unknown cell type.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from selfeval_xl.layout.cells import col_letter
@@ -30,10 +31,11 @@ MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",  # trans
            "http://purl.oclc.org/ooxml/spreadsheetml/main")  # strict (Excel "Strict Open XML")
 CELL_TYPES = frozenset({"n", "s", "str", "b", "e", "d", "inlineStr"})
 MAX_ROW, MAX_COL = 1_048_576, 16_384
-_A1 = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")  # a short attribute value, never markup
 
-# element kinds
-(DOC, WS, SD, ROW, C, V, F, IS, T, R, RT, SKIP, OTHER, PROT, BAD) = range(15)
+# names (resolved, any SpreadsheetML namespace) → codes
+(N_WS, N_SD, N_PROT, N_ROW, N_C, N_V, N_F, N_IS, N_T, N_R, N_RPH, N_PHPR, N_RPR, N_EXT) = range(14)
+_LOCAL = ("worksheet", "sheetData", "sheetProtection", "row", "c", "v", "f", "is", "t", "r", "rPh", "phoneticPr",
+          "rPr", "extLst")
 
 
 def main_names(*local: str) -> dict[str, str]:
@@ -41,24 +43,12 @@ def main_names(*local: str) -> dict[str, str]:
     return {f"{ns}{SEP}{loc}": loc for ns in MAIN_NS for loc in local}
 
 
-def _table(children: dict[str, int], default: int) -> tuple[dict[str, int], int]:
-    return {full: children[loc] for full, loc in main_names(*children).items()}, default
+NAMES: dict[str, int] = {full: _LOCAL.index(loc) for full, loc in main_names(*_LOCAL).items()}
 
-
-# parent kind → (resolved child name → kind, kind of any other child)
-_CHILDREN: list[tuple[dict[str, int], int]] = [(dict(), BAD)] * 15
-_CHILDREN[DOC] = _table({"worksheet": WS}, BAD)
-_CHILDREN[WS] = _table({"sheetData": SD, "sheetProtection": PROT}, OTHER)
-_CHILDREN[SD] = _table({"row": ROW}, BAD)
-_CHILDREN[ROW] = _table({"c": C, "extLst": SKIP}, BAD)
-_CHILDREN[C] = _table({"v": V, "f": F, "is": IS, "extLst": SKIP}, BAD)
-_CHILDREN[IS] = _table({"t": T, "r": R, "rPh": SKIP, "phoneticPr": SKIP}, BAD)
-_CHILDREN[R] = _table({"t": RT, "rPr": SKIP}, BAD)
-_CHILDREN[SKIP] = ({}, SKIP)
-_CHILDREN[OTHER] = ({}, OTHER)
-_CHILDREN[PROT] = ({}, OTHER)
-_WHERE = {SD: "sheetData", ROW: "行", C: "单元格", V: "值", F: "公式", IS: "内嵌字符串", T: "文本", R: "文本段",
-          RT: "文本"}
+# states: where the parser is (the element just opened and not yet closed)
+(S_DOC, S_WS, S_SD, S_ROW, S_C, S_VF, S_IS, S_IS_T, S_R, S_R_T) = range(10)
+_WHERE = {S_SD: "sheetData", S_ROW: "行", S_C: "单元格", S_VF: "值或公式", S_IS: "内嵌字符串", S_IS_T: "文本",
+          S_R: "文本段", S_R_T: "文本"}
 
 
 @dataclass
@@ -73,144 +63,203 @@ def parse_sheet(data: bytes, part: str, budget: Budget) -> SheetPart:
     cells: dict[str, tuple[str | None, str]] = {}
     formulas: dict[str, Formula] = {}
     seen: set[str] = set()
-    stack: list[int] = [DOC]
-    children = _CHILDREN
+    names = NAMES
     p = parser()
-    # the current row and cell
+    state = S_DOC
     row_no = 0
     row_text = ""
-    last_col = 0  # column number of the previous cell in this row (0: none yet), for cells without r
+    row_len = 0
+    last_col = 0  # column number of the previous cell in this row (0: none yet; -1: not computed yet)
+    columns: dict[str, int] = {}  # column letters already validated → column number
     r = ""
     t: str | None = None
     buf: list[str] | None = None  # text being collected (v, f, t of an inline string)
+    in_formula = False
     value: str | None = None
     inline: list[str] | None = None
     formula: Formula | None = None
     fattr: tuple[str | None, str | None] = (None, None)
     sheet_data = 0
     protected = False
+    depth = 0  # inside a subtree that is not read: its depth
 
     def refuse(why: str) -> None:
         raise Refused("corrupt-file", f"部件 {part}：{why}")
 
-    def start(name: str, attrs: list[str]) -> None:
-        nonlocal row_no, row_text, last_col, r, t, buf, value, inline, formula, fattr, sheet_data, protected
-        parent = stack[-1]
-        table, default = children[parent]
-        kind = table.get(name, default)
-        stack.append(kind)
-        if kind == C:
-            r = _attr(attrs, "r") if attrs else None  # type: ignore[assignment]
-            if r is None:
-                last_col += 1
-                if last_col > MAX_COL:
-                    refuse(f"第 {row_text} 行的单元格超出最后一列")
-                r = f"{col_letter(last_col - 1)}{row_text}"
+    def skip() -> None:
+        """Enter a subtree that is not read: only its depth is counted until it closes."""
+        nonlocal depth
+        depth = 1
+        p.StartElementHandler, p.EndElementHandler = skip_start, skip_end
+
+    def skip_start(_name: str, _attrs: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+
+    def skip_end(_name: str) -> None:
+        nonlocal depth
+        depth -= 1
+        if not depth:
+            p.StartElementHandler, p.EndElementHandler = start, end
+
+    def misplaced(name: str) -> None:
+        if state == S_DOC:
+            refuse("根元素不是工作表（worksheet）")
+        refuse(f"{_WHERE.get(state, '工作表')}中出现了不应有的元素 {name.rpartition(SEP)[2][:30]}")
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal state, row_no, row_text, row_len, last_col, r, t, buf, in_formula, value, inline, formula, fattr
+        nonlocal sheet_data, protected
+        code = names.get(name)
+        if state == S_ROW:
+            if code == N_C:
+                ref = attrs.get("r")
+                if ref is None:
+                    if last_col < 0:
+                        last_col = columns[r[:len(r) - row_len]] if r else 0
+                    last_col += 1
+                    if last_col > MAX_COL:
+                        refuse(f"第 {row_text} 行的单元格超出最后一列")
+                    r = f"{col_letter(last_col - 1)}{row_text}"
+                else:
+                    # the reference must name a column and this row: validated letters are cached
+                    if not ref.endswith(row_text) or (letters := ref[:len(ref) - row_len]) not in columns \
+                            and not _letters(letters, columns):
+                        refuse(f"单元格引用“{ref[:20]}”无效或不在所属的第 {row_text} 行")
+                    r = ref
+                    last_col = -1  # computed only if a following cell has no reference
+                if r in seen:
+                    refuse(f"单元格 {r} 出现了两次（各软件读法不一，无法确定哪一个是真实内容）")
+                seen.add(r)
+                t = attrs.get("t")
+                if t is not None and t not in CELL_TYPES:
+                    refuse(f"单元格 {r} 的类型“{t[:10]}”无效")
+                value = inline = formula = None
+                state = S_C
+            elif code == N_EXT:
+                skip()
             else:
-                m = _A1.fullmatch(r)
-                if m is None or m.group(2) != row_text:
-                    refuse(f"单元格引用“{r[:20]}”无效或不在所属的第 {row_text} 行")
-                last_col = _col(m.group(1))
-                if last_col > MAX_COL:
-                    refuse(f"单元格引用“{r}”超出最后一列")
-            if r in seen:
-                refuse(f"单元格 {r} 出现了两次（各软件读法不一，无法确定哪一个是真实内容）")
-            seen.add(r)
-            t = _attr(attrs, "t") if "t" in attrs else None
-            if t is not None and t not in CELL_TYPES:
-                refuse(f"单元格 {r} 的类型“{t[:10]}”无效")
-            value = inline = formula = None
-        elif kind == V:
-            if value is not None:
-                refuse(f"单元格 {r} 有两个值")
-            buf = []
-        elif kind == ROW:
-            rr = _attr(attrs, "r") if attrs else None
+                misplaced(name)
+        elif state == S_C:
+            if code == N_V:
+                if value is not None:
+                    refuse(f"单元格 {r} 有两个值")
+                buf, in_formula, state = [], False, S_VF
+            elif code == N_F:
+                if formula is not None:
+                    refuse(f"单元格 {r} 有两个公式")
+                buf, in_formula, state = [], True, S_VF
+                fattr = (attrs.get("si"), attrs.get("ref")) if attrs.get("t") == "shared" else (None, None)
+            elif code == N_IS:
+                if inline is not None:
+                    refuse(f"单元格 {r} 有两个内嵌字符串")
+                inline, state = [], S_IS
+            elif code == N_EXT:
+                skip()
+            else:
+                misplaced(name)
+        elif state == S_SD:
+            if code != N_ROW:
+                misplaced(name)
+            rr = attrs.get("r")
             if rr is None:
                 row_no += 1
             else:
-                if not rr.isdigit() or not 1 <= int(rr) <= MAX_ROW:
+                if not (rr.isascii() and rr.isdigit()) or rr[0] == "0":
                     refuse(f"行号“{rr[:20]}”无效")
                 row_no = int(rr)
             if row_no > MAX_ROW:
                 refuse("行号超出最后一行")
             row_text = str(row_no)
+            row_len = len(row_text)
             last_col = 0
-        elif kind == F:
-            if formula is not None:
-                refuse(f"单元格 {r} 有两个公式")
-            buf = []
-            fattr = (_attr(attrs, "si"), _attr(attrs, "ref")) if _attr(attrs, "t") == "shared" else (None, None)
-        elif kind == IS:
+            r = ""
+            if len(cells) + len(formulas) > limits.MAX_CELLS:  # per row: a row holds at most 16,384
+                raise Refused("too-large", f"非空单元格超过 {limits.MAX_CELLS} 个")
+            state = S_ROW
+        elif state == S_WS:
+            if code == N_SD:
+                sheet_data += 1
+                if sheet_data > 1:
+                    refuse("含有两个 sheetData")
+                state = S_SD
+            else:
+                if code == N_PROT:
+                    protected = attrs.get("sheet") in ("1", "true")
+                skip()
+        elif state == S_IS or state == S_R:
+            if code == N_T:
+                buf = inline
+                state = S_IS_T if state == S_IS else S_R_T
+            elif state == S_IS and code == N_R:
+                state = S_R
+            elif code == N_RPH or code == N_PHPR or (code == N_RPR and state == S_R):
+                skip()
+            else:
+                misplaced(name)
+        elif state == S_DOC and code == N_WS:
+            state = S_WS
+        else:
+            misplaced(name)
+
+    def end(_name: str) -> None:
+        nonlocal state, buf, value, formula
+        if state == S_C:
             if inline is not None:
-                refuse(f"单元格 {r} 有两个内嵌字符串")
-            inline = []
-        elif kind == T or kind == RT:
-            buf = inline
-        elif kind == SD:
-            sheet_data += 1
-            if sheet_data > 1:
-                refuse("含有两个 sheetData")
-        elif kind == PROT:
-            protected = _attr(attrs, "sheet") in ("1", "true")
-        elif kind == BAD:
-            what = _WHERE.get(parent)
-            if what is None:
-                refuse("根元素不是工作表（worksheet）")
-            refuse(f"{what}中出现了不应有的元素 {name.rpartition(SEP)[2][:30]}")
-
-    def end(name: str) -> None:
-        nonlocal buf, value, formula
-        kind = stack.pop()
-        if kind == V:
-            value = "".join(buf or ())
+                if t != "inlineStr":
+                    refuse(f"单元格 {r} 含内嵌字符串，但类型不是 inlineStr")
+                if value is not None:
+                    refuse(f"单元格 {r} 同时有内嵌字符串和值")
+                cells[r] = ("inlineStr", "".join(inline))
+            elif value:  # an empty <v/> (a formula never calculated) is a blank cell, as everywhere
+                cells[r] = (t, value)
+            if formula is not None:
+                formulas[r] = formula
+            state = S_ROW
+        elif state == S_VF:
+            if in_formula:
+                formula = ("".join(buf) or None, fattr[0], fattr[1])  # type: ignore[arg-type]
+            else:
+                value = "".join(buf)  # type: ignore[arg-type]
             buf = None
-        elif kind == F:
-            formula = ("".join(buf or ()) or None, fattr[0], fattr[1])
+            state = S_C
+        elif state == S_ROW:
+            state = S_SD
+        elif state == S_IS_T or state == S_R_T:
             buf = None
-        elif kind == T or kind == RT:
-            buf = None
-        elif kind == C:
-            _close_cell()
-
-    def _close_cell() -> None:
-        if inline is not None:
-            if t != "inlineStr":
-                refuse(f"单元格 {r} 含内嵌字符串，但类型不是 inlineStr")
-            if value is not None:
-                refuse(f"单元格 {r} 同时有内嵌字符串和值")
-            cells[r] = ("inlineStr", "".join(inline))
-        elif value:  # an empty <v/> (a formula never calculated) is a blank cell, as everywhere
-            cells[r] = (t, value)
-        if formula is not None:
-            formulas[r] = formula
-        if len(cells) + len(formulas) > limits.MAX_CELLS:
-            raise Refused("too-large", f"非空单元格超过 {limits.MAX_CELLS} 个")
+            state = S_IS if state == S_IS_T else S_R
+        elif state == S_R:
+            state = S_IS
+        elif state == S_IS:
+            state = S_C
+        elif state == S_SD:
+            state = S_WS
+        else:
+            state = S_DOC
 
     def text(data: str) -> None:
         if buf is not None:
             buf.append(data)
 
-    p.ordered_attributes = True
     p.StartElementHandler = start
     p.EndElementHandler = end
     p.CharacterDataHandler = text
     feed(p, data, part, budget)
     if not sheet_data:
         raise Refused("corrupt-file", f"部件 {part}：缺少单元格数据（sheetData）")
+    if len(cells) + len(formulas) > limits.MAX_CELLS:
+        raise Refused("too-large", f"非空单元格超过 {limits.MAX_CELLS} 个")
     return SheetPart(cells, formulas, protected)
 
 
-def _attr(attrs: list[str], key: str) -> str | None:
-    """The value of unprefixed attribute `key` in an ordered-attributes list."""
-    for i in range(0, len(attrs) - 1, 2):
-        if attrs[i] == key:
-            return attrs[i + 1]
-    return None
-
-
-def _col(letters: str) -> int:
+def _letters(letters: str, columns: dict[str, int]) -> bool:
+    """Whether `letters` name a column (A … XFD); valid ones are cached with their number."""
+    if not (0 < len(letters) <= 3 and letters.isascii() and letters.isalpha() and letters.isupper()):
+        return False
     n = 0
     for ch in letters:
         n = n * 26 + ord(ch) - 64
-    return n
+    if n > MAX_COL:
+        return False
+    columns[letters] = n
+    return True
