@@ -43,15 +43,14 @@ def test_memory_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "LEGACY_MEMORY", 256 * 1024 * 1024)
     with pytest.raises(Refused) as e:
         isolate.run(_hog, what=".xls 文件")
-    assert e.value.code == "corrupt-file"
+    assert e.value.code == "too-large"  # the cap did its job: the file asked for too much
 
 
 def test_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "LEGACY_TIMEOUT_S", 1)
-    t0 = time.monotonic()
     with pytest.raises(Refused) as e:
-        isolate.run(_sleep, what=".xls 文件")
-    assert e.value.code == "too-large" and time.monotonic() - t0 < 5
+        isolate.run(_sleep, what=".xls 文件")  # sleeps 30 s: only the deadline can end it
+    assert e.value.code == "too-large" and "超时" in e.value.detail
 
 
 def test_refusal_crosses_the_process_boundary() -> None:

@@ -58,8 +58,9 @@ LEGACY_MEMORY = 1024 * 1024 * 1024
 """Extra address space a .xls/.ods parse (python-calamine, in a forked child) may take. A damaged
 .xls can make calamine request terabytes and abort; the cap and the child keep the batch alive."""
 
-LEGACY_TIMEOUT_S = 30
-"""Seconds a .xls/.ods parse may run in its child before it is killed (too-large)."""
+LEGACY_TIMEOUT_S = 5
+"""Seconds a .xls/.ods parse may run in its child before it is killed (too-large); within a read
+the child gets what is left of READ_TIME_S."""
 
 READ_TIME_S = 5.0
 """Seconds one file may take to read, whatever its format (the budget is checked between bounded
