@@ -121,8 +121,10 @@ def test_damaged_legacy_files_never_crash(tmp_path: Path, fmt: str) -> None:
             assert not EXCEPTION_NAME.search(f.message), f.message
 
 
-def test_committed_fixtures_read_clean() -> None:
-    """The fixtures are real re-saves of a filled workbook: read whole, only legacy-format."""
+def test_committed_fixtures_are_real_resaves() -> None:
+    """The fixtures are LibreOffice re-saves of a filled workbook (of the template as it was when
+    they were made): the reader recognises them and reads their values."""
     for fmt in ("xls", "ods"):
-        snap, sub = judged(FIXTURES / f"resaved.{fmt}")
-        assert snap.readable and snap.units == 2 and judged_codes(sub) == ["legacy-format"], fmt
+        snap = checked_read(FIXTURES / f"resaved.{fmt}")
+        assert snap.readable and snap.template_id == "dept-selfeval" and snap.units == 2, fmt
+        assert codes_of(snap) == ["legacy-format"] and snap.raw["units.name.u1"] == "下属单位1", fmt

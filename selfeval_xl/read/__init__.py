@@ -1,7 +1,9 @@
-"""The reader: a submitted file → Snapshot (raw values by input name + integrity findings).
+"""The reader: a submitted file → Snapshot (raw values by input name + the facts the checker judges
+integrity from; file-level findings when the file cannot be read).
 
-The only package that opens input workbooks. .xlsx/.xlsm go through our own zipfile + expat
-parser (the hot path); .xls and .ods through python-calamine. Limits are in `read.limits`.
+The only package that opens input workbooks. .xlsx/.xlsm go through our own zip container and
+expat (`read.xmlsafe`, `read.sheetxml`); .xls and .ods values through python-calamine in a child
+process. Limits are in `read.limits`, the per-file time budget in `read.budget`.
 """
 
 from selfeval_xl.read.reader import read_file
