@@ -1,8 +1,8 @@
 """`repair FILE -o DIR`: a fresh template for a damaged return, prefilled with what it still says.
 
 Why: a return with a deleted row or a renamed sheet cannot be checked, and the department should
-not have to retype 400 cells. The reader never takes values from a sheet whose layout moved, so
-what it did read is safe; those values (typed as the checker types them, unusable ones left
+not have to retype 400 cells. Values are never taken from a sheet whose layout moved
+(check.integrity.usable_raw decides), so what is carried over is safe; those values (typed as the checker types them, unusable ones left
 out) go into a new, intact template for the same department, year and number of units. The
 result lists every sheet and cell that could not be carried over, so the clerk knows exactly
 what to fill in again.
@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from selfeval_xl.check.damaged import identity
+from selfeval_xl.check.integrity import usable_raw
 from selfeval_xl.check.plan import plan_for
 from selfeval_xl.check.values import read_values
 from selfeval_xl.generate import GenerateError, write_workbook
@@ -55,6 +56,8 @@ def salvage(path: str | os.PathLike[str], outdir: str | os.PathLike[str]) -> Sal
     if t is None or not 1 <= snap.units <= 50:
         raise SalvageError(f"无法从 {src.name} 重建：模板版本 {snap.template_version or '（无）'} 不受支持。")
     plan = plan_for(t, snap.units)
+    raw, _skipped = usable_raw(plan, snap)  # never a value from a sheet whose layout moved
+    snap = replace(snap, raw=raw)
     ident = identity(plan, snap)
     typed, problems = read_values(plan, snap.raw)
     bad = {p.name: c for p, c in problems if c.bad}

@@ -20,6 +20,7 @@ from typing import Any
 
 from selfeval_xl.check.context import Context
 from selfeval_xl.check.formula_text import normalise as norm_formula
+from selfeval_xl.check.plan import Plan
 from selfeval_xl.layout.cells import parse_a1
 from selfeval_xl.layout.memo import per_layout
 from selfeval_xl.layout.types import Layout
@@ -96,6 +97,16 @@ def skipped_sheets(layout: Layout, snap: Snapshot) -> dict[str, Finding]:
         if shift is not None:
             out[name] = shift
     return out
+
+
+def usable_raw(plan: Plan, snap: Snapshot) -> tuple[dict[str, Any], dict[str, Finding]]:
+    """(the raw values that may be used, skipped sheets → why): the one place that decides which
+    values of a submission are safe to read (the checker and `repair` both ask here)."""
+    skipped = skipped_sheets(plan.layout, snap) if snap.sheets is not None else {}
+    if not skipped:
+        return snap.raw, skipped
+    by_name = plan.by_name
+    return {k: v for k, v in snap.raw.items() if k not in by_name or by_name[k].sheet not in skipped}, skipped
 
 
 def check_sheets(ctx: Context) -> Iterator[Finding]:

@@ -23,7 +23,7 @@ from selfeval_xl.check.checks.rules import check_rules
 from selfeval_xl.check.context import Context
 from selfeval_xl.check.damaged import identity
 from selfeval_xl.check.explain import explained_rules, mark_explained
-from selfeval_xl.check.integrity import check_protection, check_sheets, check_template_cells, skipped_sheets
+from selfeval_xl.check.integrity import check_protection, check_sheets, check_template_cells, usable_raw
 from selfeval_xl.check.plan import Plan, plan_for
 from selfeval_xl.check.values import filled_rows, read_values
 from selfeval_xl.model import codes
@@ -95,10 +95,8 @@ def check_snapshot(snapshot: Snapshot) -> Submission:
     plan = plan_for(t, snapshot.units)
     if not snapshot.readable:
         return _damaged(sub, plan, snapshot)
-    skipped = skipped_sheets(plan.layout, snapshot) if snapshot.sheets is not None else {}
-    raw = snapshot.raw
+    raw, skipped = usable_raw(plan, snapshot)
     if skipped:
-        raw = {k: v for k, v in raw.items() if k not in plan.by_name or plan.by_name[k].sheet not in skipped}
         if any(p.sheet in skipped for p in plan.inputs):  # no rule on a partial or shifted set of values
             ctx = Context(plan, snapshot, {}, [], {}, skipped=skipped)
             for check in INTEGRITY_CHECKS:
