@@ -53,6 +53,11 @@ def test_round_year_is_stored_and_used_by_later_runs(arc: Path, tmp_path: Path) 
     assert "2020" in f.message and "2021" in f.message
     st = status(arc, roster=ROSTER)  # default year: the round's, not the latest
     assert st.year == 2021 and st.round_year == 2021
+    collect([write_fake(tmp_path / "in" / "004_2022.xlsx", code="004", name="合格局", year=2022)], arc,
+            checker=fake_checker)  # a return from the future: the latest year is now 2022
+    assert status(arc).year == 2021
+    assert {s.year for s in current_submissions(arc)} == {2021}  # summarize --archive without --year
+    assert export(arc, tmp_path / "导出").year == 2021
 
 
 def test_status_chase_list_carries_contacts_and_first_findings(arc: Path) -> None:

@@ -12,6 +12,7 @@ from selfeval_xl.ledger import derived
 from selfeval_xl.ledger.codec import decode
 from selfeval_xl.ledger.records import Row, chunks, rebuild, select_rows
 from selfeval_xl.ledger.schema import LedgerError, connect
+from selfeval_xl.ledger.settings import round_year
 from selfeval_xl.ledger.store import Archive
 from selfeval_xl.model.submission import Submission
 
@@ -96,12 +97,13 @@ def with_derived(conn: sqlite3.Connection, rows: list[Row], subs: list[Submissio
 
 
 def current_submissions(archive: Path, year: int | None = None) -> list[Submission]:
-    """The current submission of every department for `year` (default: the latest year in the
-    ledger), rebuilt from the ledger with values and findings, plus three-public-growth."""
+    """The current submission of every department for `year` (default: the archive's round year,
+    else the latest year in the ledger), rebuilt from the ledger with values and findings, plus
+    three-public-growth and implausible-amount against last year."""
     _arc, conn = open_existing(archive)
     try:
         if year is None:
-            year = latest_year(conn)
+            year = round_year(conn) or latest_year(conn)
             if year is None:
                 return []
         rows = select_rows(conn, "year = ? AND is_current = 1 AND dept_code IS NOT NULL", (year,))
