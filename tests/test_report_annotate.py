@@ -108,15 +108,15 @@ def test_officer_side_notes_stay_out_of_the_copy(tmp_path: Path) -> None:
     src = _workbook(tmp_path / "in" / "a.xlsx")
     dup = codes.make("duplicate-submission", field="dept.code", sheet="封面", cell="C12", code="1", year=2021,
                      other="b.xlsx", which="以较新的 b.xlsx 为准，本文件不计入。")
-    roster = codes.make("roster-mismatch", sheet="封面", cell="B3", detail="部门名称与名单不一致")
-    [copy] = annotate([sub(str(src), sum_mismatch(), dup, roster)], tmp_path / "out")
+    superseded = codes.make("superseded", received="2022-03-01 09:00:00", file="新版.xlsx")
+    [copy] = annotate([sub(str(src), sum_mismatch(), dup, superseded)], tmp_path / "out")
     wb = openpyxl.load_workbook(copy)
     listing = list(wb["审核意见"].iter_rows(min_row=2, values_only=True))
     assert [r[2] for r in listing] == ["支出!B6"]
     assert listing[0][4] == "合计不等于分项之和"  # the kind of problem in Chinese, not the code
-    assert wb["封面"]["C12"].comment is None and wb["封面"]["B3"].comment is None
+    assert wb["封面"]["C12"].comment is None
     texts = " ".join(str(c.value) for row in wb["审核意见"].iter_rows() for c in row if c.value)
-    assert "不计入" not in texts and "名单" not in texts
+    assert "不计入" not in texts and "替代" not in texts
 
 
 def test_refuses_the_source_folder(tmp_path: Path) -> None:

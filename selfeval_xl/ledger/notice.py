@@ -29,7 +29,8 @@ def notice_text(d: DeptStatus, year: int, today: str) -> str:
         lines.append(f"　　贵单位于{d.received_at}报送的自评表（{d.file}）审核未通过，须修改后重新报送。"
                      f"主要问题：{d.problems_sentence() or '文件无法读取，请用下发的模板重新填写'}。")
     elif d.state == UNEXPLAINED:
-        lines.append(f"　　贵单位于{d.received_at}报送的自评表（{d.file}）有须核实的事项：{d.problems_sentence()}。"
+        lines.append(f"　　贵单位于{d.received_at}报送的自评表（{d.file}）有须核实的事项："
+                     f"{d.problems_sentence() or '详见审核意见'}。"
                      "请核实；情况属实的，在“情况说明”表中选择对应的规则编号并写明原因后重新报送。")
     contact = "、".join(x for x in (d.contact or "", d.phone or "") if x)
     if contact:

@@ -69,9 +69,9 @@ _CODES = [
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
 
 # Notes for the finance officer, not for the department: they stay out of the annotated copies
-# a department gets back (the department cannot fix a duplicate, a superseded version or the
-# roster's spelling of its name).
-OFFICER_ONLY: frozenset[str] = frozenset({"duplicate-submission", "superseded", "roster-mismatch", "internal-error"})
+# and notices a department gets back (it cannot fix a duplicate in the officer's inbox, a version
+# the officer already replaced, or a fault of the program).
+OFFICER_ONLY: frozenset[str] = frozenset({"duplicate-submission", "superseded", "internal-error"})
 
 
 def make(
