@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -55,19 +55,13 @@ class Round:
     year: int | None = None
     roster: dict[str, str] | None = None
     roster_name: str = "部门名单"
-    names: dict[str, str] = field(default_factory=dict)  # normalised code → code as the roster spells it
 
     @staticmethod
     def of(year: int | None = None, entries: Iterable[Any] | None = None, roster_name: str = "部门名单") -> Round:
         """From roster entries (objects with .code and .name, e.g. RosterEntry)."""
         if entries is None:
             return Round(year, None, roster_name)
-        roster: dict[str, str] = {}
-        spelled: dict[str, str] = {}
-        for e in entries:
-            roster[norm_code(e.code)] = str(e.name)
-            spelled[norm_code(e.code)] = str(e.code)
-        return Round(year, roster, roster_name, spelled)
+        return Round(year, {norm_code(e.code): str(e.name) for e in entries}, roster_name)
 
     @property
     def active(self) -> bool:
