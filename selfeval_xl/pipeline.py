@@ -13,12 +13,12 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from selfeval_xl.inbox import names
 from selfeval_xl.inbox.discover import Source, expand_inputs
 from selfeval_xl.inbox.items import check_source
-from selfeval_xl.model import codes, faults
+from selfeval_xl.model import codes, faults, precedence
 from selfeval_xl.model.findings import Finding
 from selfeval_xl.model.submission import Submission
 
@@ -337,13 +337,12 @@ class BatchKey:
 
     @staticmethod
     def of(sub: Submission) -> BatchKey:
-        v = sub.values.get("report.date")
-        day = v.date() if isinstance(v, datetime) else v if isinstance(v, date) else None
+        day = precedence.report_day(sub.values.get("report.date"))
         return BatchKey(sub.file, sub.dept_code, sub.year, day, sub.mtime, sub.readable)
 
-    def newness(self) -> tuple[date, float]:
-        """Which of two submissions counts: the later report date, then the later file time."""
-        return (self.date or date.min, self.mtime)
+    def recency(self) -> precedence.Recency:
+        """Which of two submissions counts: model.precedence (the one policy)."""
+        return precedence.recency(self.date, self.mtime, self.file)
 
 
 def _names(files: list[str], limit: int = 3) -> str:
@@ -357,13 +356,14 @@ def batch_findings(keys: Sequence[BatchKey]) -> dict[int, list[Finding]]:
     with another in the batch; the message names the others and which one counts."""
     groups: dict[tuple[str, int], list[int]] = {}
     for i, k in enumerate(keys):
-        if k.readable and k.code and k.year is not None:
-            groups.setdefault((k.code.strip().lower(), k.year), []).append(i)
+        key = precedence.group_key(k.code, k.year) if k.readable else None
+        if key is not None:
+            groups.setdefault(key, []).append(i)
     out: dict[int, list[Finding]] = {}
     for group in groups.values():
         if len(group) < 2:
             continue
-        winner = max(group, key=lambda i: keys[i].newness())  # ties: the first in input order
+        winner = group[precedence.newest(group, lambda i: keys[i].recency())]
         for i in group:
             others = _names([keys[j].file for j in group if j != i])
             if i == winner:

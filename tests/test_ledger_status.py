@@ -34,7 +34,7 @@ def arc(tmp_path: Path) -> Path:
              write_fake(tmp_path / "999.xlsx", code="999", name="=HYPERLINK(\"x\")名单外局"),
              write_fake(tmp_path / "001_2020.xlsx", code="001", year=2020)]  # last year only: 2021 未提交
     collect(files, a, checker=fake_checker)
-    collect([write_fake(tmp_path / "002_v0.xlsx", code="002", report_date="2000-01-01")], a, checker=fake_checker)
+    collect([write_fake(tmp_path / "002_v0.xlsx", code="002")], a, checker=fake_checker)  # same (blank) date: later run wins
     collect([write_fake(tmp_path / "002_v2.xlsx", code="002", errors=2)], a, checker=fake_checker)
     return a
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 from summary_subs import COUNTED_FILES, batch, sub, unreadable
 
 from selfeval_xl.api import from_submissions
-from selfeval_xl.model import codes
 from selfeval_xl.summary.frame import exclusion_note
 
 
@@ -80,14 +79,12 @@ def test_duplicates_newer_by_report_date_then_file_time() -> None:
     assert dict(zip(c.overview["文件"], c.overview["计入汇总"], strict=True)) == {"a.xlsx": True, "b.xlsx": False}
 
 
-def test_duplicate_winner_named_by_the_pipeline_finding_is_respected() -> None:
-    a = sub("1", "甲", "a.xlsx", mtime=200.0)
-    b = sub("1", "甲", "b.xlsx", mtime=100.0)
-    for s in (a, b):
-        s.findings.append(codes.make("duplicate-submission", field="dept.code", args={"counts": "b.xlsx"},
-                                     code="1", year=2021, other="x", which="y"))
+def test_duplicates_compare_codes_trimmed_and_upper_cased() -> None:
+    """The one policy (model.precedence), as check and the ledger apply it."""
+    a = sub("yyx342", "甲", "a.xlsx", report_date=date(2022, 2, 1), mtime=100.0)
+    b = sub(" YYX342 ", "甲", "b.xlsx", report_date=date(2022, 1, 1), mtime=200.0)
     c = from_submissions([a, b])
-    assert dict(zip(c.overview["文件"], c.overview["计入汇总"], strict=True)) == {"a.xlsx": False, "b.xlsx": True}
+    assert dict(zip(c.overview["文件"], c.overview["计入汇总"], strict=True)) == {"a.xlsx": True, "b.xlsx": False}
 
 
 def test_newer_failing_duplicate_replaces_older_and_neither_counts() -> None:

@@ -1,9 +1,9 @@
 """Writing submissions into the ledger and reading them back as Submission objects.
 
-"Newer" is defined here and only here: a later collect run (received_at) wins; within one
-run, the later 报告日期 (report.date), then the later file modification time, then the
-later insertion. The newest submission of a (dept_code, year) is current; the others point
-to it through superseded_by.
+"Newer" is model.precedence's policy, the one check and summarize follow: 预算编码 compared
+trimmed and upper-cased; the later 报告日期 (report.date), then the later collect run
+(received_at), then the later file modification time, then the later insertion. The newest
+submission of a department and year is current; the others point to it through superseded_by.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from selfeval_xl.ledger.codec import (
     finding_from_row,
     finding_row,
 )
+from selfeval_xl.model import precedence
 from selfeval_xl.model.submission import Submission
 
-NEWEST_FIRST = "received_at DESC, report_date DESC, mtime DESC, id DESC"
 IN_CHUNK = 500  # stay far below SQLite's bound-parameter limit
 
 
@@ -110,17 +110,35 @@ def insert(conn: sqlite3.Connection, entries: Sequence[Entry], received_at: str)
 
 
 def refresh_current(conn: sqlite3.Connection, keys: Iterable[tuple[str | None, int | None]]) -> None:
-    """Make the newest submission of each (dept_code, year) current and the rest superseded by it."""
-    for code, year in keys:
-        if code is None or year is None:
-            continue
-        top = conn.execute(f"SELECT id FROM submissions WHERE dept_code = ? AND year = ? ORDER BY {NEWEST_FIRST} LIMIT 1",
-                           (code, year)).fetchone()
-        if top is None:
-            continue
-        conn.execute("UPDATE submissions SET is_current = 0, superseded_by = ? WHERE dept_code = ? AND year = ? AND id != ?"
-                     " AND (is_current != 0 OR superseded_by IS NOT ?)", (top[0], code, year, top[0], top[0]))
-        conn.execute("UPDATE submissions SET is_current = 1, superseded_by = NULL WHERE id = ?", (top[0],))
+    """Make the newest submission of each department and year current and the rest superseded by
+    it. Which is newest is model.precedence's policy (as for check and summarize): 预算编码 trimmed
+    and upper-cased; the later 报告日期, then the later collect run, then file time, then id."""
+    wanted = {k for code, year in keys if (k := precedence.group_key(code, year)) is not None}
+    if not wanted:
+        return
+    years = sorted({year for _code, year in wanted})
+    groups: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
+    for part in chunks(years):
+        q = (f"SELECT id, dept_code, year, report_date, received_at, mtime, is_current, superseded_by"
+             f" FROM submissions WHERE year IN ({','.join('?' * len(part))}) AND dept_code IS NOT NULL")
+        for row in conn.execute(q, part):
+            key = precedence.group_key(row[1], row[2])
+            if key in wanted:
+                groups.setdefault(key, []).append(row)
+    changes: list[tuple[int, int | None, int]] = []
+    for rows in groups.values():
+        top = rows[precedence.newest(rows, _recency)][0]
+        for sid, *_rest, is_current, superseded_by in rows:
+            want = (1, None) if sid == top else (0, top)
+            if (is_current, superseded_by) != want:
+                changes.append((*want, sid))
+    conn.executemany("UPDATE submissions SET is_current = ?, superseded_by = ? WHERE id = ?", changes)
+
+
+def _recency(row: tuple[Any, ...]) -> precedence.Recency:
+    sid, _code, _year, report_date, received_at, mtime = row[:6]
+    received = datetime.fromisoformat(received_at).timestamp() if received_at else 0.0
+    return precedence.recency(report_date, received, float(mtime or 0.0), sid)
 
 
 def transaction(conn: sqlite3.Connection) -> _Tx:

@@ -16,6 +16,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from selfeval_xl.model import precedence
 from selfeval_xl.model.spec import Template
 from selfeval_xl.model.submission import Submission
 from selfeval_xl.spec import default_template
@@ -80,41 +81,19 @@ def sort_key(s: Submission) -> tuple:
     return (code is None, code or "", s.year is None, s.year or 0, s.file)
 
 
-def _report_date(s: Submission) -> date:
-    v = s.values.get("report.date")
-    if isinstance(v, datetime):
-        return v.date()
-    if isinstance(v, date):
-        return v
-    return date.min
-
-
-def _newness(s: Submission) -> tuple:
+def _recency(s: Submission) -> precedence.Recency:
     """Newer = later report date, then later file time; the file name breaks exact ties."""
-    return (_report_date(s), s.mtime, s.file)
+    return precedence.recency(s.values.get("report.date"), s.mtime, s.file)
 
 
 def _group_key(s: Submission) -> tuple[str, int] | None:
-    code = s.dept_code
-    if not s.readable or not code or not code.strip() or s.year is None:
-        return None
-    return (code.strip().lower(), s.year)
-
-
-def _declared_winner(s: Submission) -> str | None:
-    """The file the pipeline's `duplicate-submission` finding says counts (args["counts"])."""
-    for f in s.findings:
-        if f.code == "duplicate-submission" and f.args.get("counts"):
-            return f.args["counts"]
-    return None
+    return precedence.group_key(s.dept_code, s.year) if s.readable else None
 
 
 def inclusions(subs: list[Submission]) -> list[Inclusion]:
     """Decide which submissions count: unreadable and failing ones never do; of several with the
-    same 预算编码 and year only the newest counts (even if it fails: it replaced the older one).
-
-    The newest is the one the batch's `duplicate-submission` findings name; without them (hand-built
-    or ledger submissions) the later report date, then the later file time, then the file name."""
+    same 预算编码 and year only the newest counts (even if it fails: it replaced the older one),
+    by model.precedence — the policy check's `duplicate-submission` and the ledger follow too."""
     groups: dict[tuple[str, int], list[int]] = {}
     for i, s in enumerate(subs):
         key = _group_key(s)
@@ -125,9 +104,7 @@ def inclusions(subs: list[Submission]) -> list[Inclusion]:
     for members in groups.values():
         if len(members) < 2:
             continue
-        declared = {_declared_winner(subs[i]) for i in members} - {None}
-        named = [i for i in members if subs[i].file in declared]
-        best = named[0] if len(named) == 1 else max(members, key=lambda i: _newness(subs[i]))
+        best = members[precedence.newest(members, lambda i: _recency(subs[i]))]
         newest[best] = f"重复报送（共 {len(members)} 份），以本份为准"
         for i in members:
             if i != best:
