@@ -409,14 +409,21 @@ def peak_rss_mb(paths: Sequence[Path], tmp: Path) -> float:
 
 def section_c(res: Results, tmp: Path, ct: CheckTimes | None) -> None:
     """Issue 4: summarize against check on the same files."""
-    load = lookup("selfeval_xl.api:load")
+    from_submissions = lookup("selfeval_xl.api:from_submissions")
     write_summary = lookup("selfeval_xl.summary:write_summary")
-    if ct is None or load is None or write_summary is None:
-        res.skip("c", "needs section b and api.load + summary.write_summary")
+    if ct is None or from_submissions is None or write_summary is None:
+        res.skip("c", "needs section b and api.from_submissions + summary.write_summary")
         return
 
+    from selfeval_xl.cli.gcpause import paused_gc
+    from selfeval_xl.pipeline import check_paths
+
     def run() -> None:
-        write_summary(tmp / "汇总.xlsx", load(ct.paths))
+        # what `selfeval-xl summarize` does: check, then (collector paused, at the CLI boundary)
+        # build the frames and write the workbook
+        subs = _call(check_paths, list(ct.paths), workers=1)
+        with paused_gc():
+            write_summary(tmp / "汇总.xlsx", from_submissions(subs))
 
     # check again right before, in the same process state, so the ratio compares like with like
     check_t, _ = timed(lambda: check_end_to_end(ct.paths, tmp / "check-c.json"))

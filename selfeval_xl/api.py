@@ -12,7 +12,7 @@ submission of the same 预算编码 and year).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from selfeval_xl.model.submission import Submission
 from selfeval_xl.summary.frame import Collection, build
@@ -25,9 +25,10 @@ class LoadError(ValueError):
 
 
 def load(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], workers: int = 1,
-         progress: bool = False) -> Collection:
-    """Read and check every workbook under `paths` (files, folders, globs) exactly once, with the
-    same reader and checker as `selfeval-xl check`, and return the summary tables."""
+         progress: Callable[[int], None] | None = None) -> Collection:
+    """Read and check every file under `paths` (files, folders, globs) exactly once, with the
+    same reader and checker as `selfeval-xl check`, and return the summary tables.
+    `progress(n)` is called as n more files are done; nothing process-wide is switched."""
     from selfeval_xl import pipeline
 
     if isinstance(paths, (str, os.PathLike)):

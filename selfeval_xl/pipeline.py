@@ -1,5 +1,5 @@
-"""The batch pipeline: which files to check, checking them (in parallel when asked), and the
-rules that need the whole batch (duplicate submissions).
+"""The batch pipeline: checking every item of a batch (in parallel through selfeval_xl.runner),
+and the rules that need the whole batch (duplicate submissions). Which items: selfeval_xl.inbox.
 
 A user drops 150 (or 10,000) workbooks into a folder; every file must become a Submission, in
 input order, whatever is wrong with it, and memory must not grow with the raw workbooks: each
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from selfeval_xl import runner
 from selfeval_xl.inbox import names
 from selfeval_xl.inbox.discover import Source, expand_inputs
 from selfeval_xl.inbox.items import check_source
@@ -100,108 +100,22 @@ def printable_name(sub: Submission) -> Submission:
 # Many files
 
 
-def _chunksize(n: int, workers: int) -> int:
-    # Small chunks keep the progress bar honest and the load balanced; a few per worker and
-    # round-trip amortise the IPC.
-    return max(1, min(16, n // (workers * 8) or 1))
-
-
 def iter_check(paths: Sequence[Source | str | os.PathLike[str]], workers: int = 1,
-               fn: Callable[[str], Submission] | None = None) -> Iterator[Submission]:
-    """Submissions in input order, streamed (results are yielded as they arrive, in order).
-    `fn` is a top-level function (picklable by reference), check_item unless testing."""
-    fn = fn or check_item
+               fn: Callable[[str], Submission] | None = None,
+               progress: runner.Progress | None = None) -> Iterator[Submission]:
+    """Submissions in input order, streamed as they arrive, through the one parallel runner.
+    `fn` is a top-level function (picklable by reference), check_item unless testing;
+    `progress(n)` is told as n more files are done."""
     items = [p if isinstance(p, Source) else os.fspath(p) for p in paths]
-    if workers <= 1 or len(items) < 3:
-        for p in items:
-            yield fn(p)
-        return
-    # The first file is checked here: it warms imports and caches that forked workers inherit.
-    yield fn(items[0])
-    yield from _parallel(items[1:], min(workers, len(items) - 1), fn)
+    return runner.run(fn or check_item, items, workers, on_crash=internal_error, progress=progress or None)
 
 
-START_METHOD: str | None = None  # None: decided per platform (tests force "spawn" or "fork")
-
-
-def _context():  # noqa: ANN202
-    """fork on Linux while this process runs no other thread (workers then inherit the warm
-    parent and start in milliseconds); spawn elsewhere — Windows, where the finance officers
-    are, only has spawn, and everything handed to a worker is picklable by reference for it."""
-    import multiprocessing
-    import threading
-
-    method = START_METHOD
-    if method is None:
-        linux = sys.platform.startswith("linux")
-        method = "fork" if linux and threading.active_count() == 1 else "spawn"
-    return multiprocessing.get_context(method)
-
-
-def _parallel(items: list[str], workers: int, fn: Callable[[str], Submission]) -> Iterator[Submission]:
-    """Chunked map over a process pool; if a worker process dies (a crash in native code on
-    some hostile file), the rest is checked one file per task so the culprit is named."""
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    done = 0
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
-    try:
-        for sub in pool.map(fn, items, chunksize=_chunksize(len(items), workers)):
-            done += 1
-            yield sub
-        return
-    except BrokenProcessPool:
-        pass
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-    rest = items[done:]
-    if done == 0 and not _workers_start():
-        # Not a file's fault: worker processes cannot start here (e.g. a script without the
-        # `if __name__ == "__main__":` guard). Check in this process instead.
-        yield from (fn(p) for p in rest)
-        return
-    yield from _one_by_one(rest, fn)
-
-
-def _ping() -> bool:
-    return True
-
-
-def _workers_start() -> bool:
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
-    try:
-        return pool.submit(_ping).result(timeout=120)
-    except (BrokenProcessPool, TimeoutError, OSError):
-        return False
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _one_by_one(items: list[str], fn: Callable[[str], Submission]) -> Iterator[Submission]:
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
-    try:
-        for p in items:
-            try:
-                yield pool.submit(fn, p).result()
-            except BrokenProcessPool as exc:
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
-                yield internal_error(p, exc)
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def check_paths(paths: Sequence[str | os.PathLike[str]], workers: int = 1, progress: bool = True, *,
+def check_paths(paths: Sequence[Source | str | os.PathLike[str]], workers: int = 1,
+                progress: runner.Progress | None = None, *,
                 keep: Callable[[Submission], Submission] | None = None,
                 spool: bool = False) -> Sequence[Submission]:
-    """Check every path (input order kept), then apply the batch rules.
+    """Check every path (input order kept), then apply the batch rules. `progress(n)` is told as
+    n more files are done (the CLI turns that into its bar).
 
     `keep` sees each full Submission as it arrives and returns what the batch keeps (e.g.
     `slim`). With `spool=True` the kept submissions are pickled to a temp file instead of held
@@ -210,10 +124,7 @@ def check_paths(paths: Sequence[str | os.PathLike[str]], workers: int = 1, progr
     """
     store: list[Submission] | SubmissionSpool = SubmissionSpool() if spool else []
     keys: list[BatchKey] = []
-    stream = iter_check(paths, workers)
-    if progress and len(paths) > 1 and _stderr_is_terminal():
-        stream = _with_progress(stream, len(paths))
-    for sub in stream:
+    for sub in iter_check(paths, workers, progress=progress):
         kept = keep(sub) if keep is not None else sub
         keys.append(BatchKey.of(kept))
         store.append(kept)
@@ -282,42 +193,6 @@ def slim(sub: Submission) -> Submission:
 
     values = {k: sub.values[k] for k in SLIM_KEYS if k in sub.values}
     return dataclasses.replace(sub, values=values, tables={}, findings=list(sub.findings))
-
-
-def _stderr_is_terminal() -> bool:
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _with_progress(stream: Iterable[Submission], total: int) -> Iterator[Submission]:
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (TextColumn("审核中"), BarColumn(), MofNCompleteColumn(), TextColumn("已用"),
-               TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn())
-    # No auto-refresh thread: refreshed here, so worker processes can still be forked.
-    import time
-
-    with Progress(*columns, console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
-        task = bar.add_task("check", total=total)
-        bar.refresh()
-        last = 0.0
-        for sub in stream:
-            bar.advance(task)
-            now = time.monotonic()
-            if now - last > 0.1:
-                bar.refresh()
-                last = now
-            yield sub
 
 
 # ---------------------------------------------------------------------------------------------

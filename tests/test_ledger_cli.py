@@ -86,7 +86,9 @@ def test_collect_with_two_worker_processes(inbox: Path, tmp_path: Path) -> None:
     from selfeval_xl.ledger import collect
 
     files = sorted(inbox.iterdir())
-    rep = collect(files, tmp_path / "arc", workers=2, progress=True)
+    seen: list[str] = []
+    rep = collect(files, tmp_path / "arc", workers=2, on_item=lambda item: seen.append(item.name))
+    assert sorted(seen) == sorted(f.name for f in files)  # progress: once per file
     assert rep.new == len(files) and rep.failed == 0
     by_name = {i.name: i for i in rep.items}
     assert {i.status for i in rep.items} >= {"pass", "fail"}

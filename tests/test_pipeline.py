@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from report_samples import sub, unreadable
 
-from selfeval_xl import pipeline
+from selfeval_xl import pipeline, runner
 from selfeval_xl.pipeline import add_batch_findings, check_file, expand_inputs
 
 
@@ -143,8 +143,9 @@ def test_duplicate_tie_on_date_goes_by_file_time() -> None:
 def test_check_paths_keeps_input_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "check_file", lambda p: sub(os.fspath(p), code=Path(p).stem))
     paths = [tmp_path / f"{n}.xlsx" for n in ("z", "a", "m")]
-    subs = pipeline.check_paths(paths, workers=1, progress=True)
-    assert [s.file for s in subs] == [str(p) for p in paths]
+    seen: list[int] = []
+    subs = pipeline.check_paths(paths, workers=1, progress=seen.append)
+    assert [s.file for s in subs] == [str(p) for p in paths] and sum(seen) == 3
     assert all(not _dup_codes(s) for s in subs)
 
 
@@ -153,7 +154,7 @@ def test_workers_keep_order_and_survive_a_dying_worker(tmp_path: Path, monkeypat
                                                        method: str) -> None:
     from pipeline_workers import fake_check
 
-    monkeypatch.setattr(pipeline, "START_METHOD", method)
+    monkeypatch.setattr(runner, "START_METHOD", method)
     names = [f"f{i:03d}.xlsx" for i in range(40)]
     names[25] = "crash.xlsx"
     paths = [str(tmp_path / n) for n in names]
@@ -169,7 +170,7 @@ def test_workers_keep_order_and_survive_a_dying_worker(tmp_path: Path, monkeypat
 def test_two_workers_equal_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str) -> None:
     from pipeline_workers import fake_check
 
-    monkeypatch.setattr(pipeline, "START_METHOD", method)
+    monkeypatch.setattr(runner, "START_METHOD", method)
     paths = [str(tmp_path / f"{i}.xlsx") for i in range(30)]
     one = [s.to_json() for s in pipeline.iter_check(paths, workers=1, fn=fake_check)]
     two = [s.to_json() for s in pipeline.iter_check(paths, workers=2, fn=fake_check)]
@@ -182,9 +183,9 @@ def test_platform_default_start_method(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     expected = "fork" if sys.platform.startswith("linux") else "spawn"
-    assert pipeline._context().get_start_method() == expected
+    assert runner.context().get_start_method() == expected
     monkeypatch.setattr(threading, "active_count", lambda: 2)  # a live thread: never fork
-    assert pipeline._context().get_start_method() == "spawn"
+    assert runner.context().get_start_method() == "spawn"
 
 
 def test_many_duplicates_name_a_few_others_only() -> None:

@@ -116,9 +116,9 @@ def test_duplicate_submission_same_code_and_year_only(template, tmp_path: Path) 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_two_workers_give_the_same_results_as_one(template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                   method: str) -> None:
-    from selfeval_xl import pipeline
+    from selfeval_xl import runner
 
-    monkeypatch.setattr(pipeline, "START_METHOD", method)  # spawn: what Windows does
+    monkeypatch.setattr(runner, "START_METHOD", method)  # spawn: what Windows does
     paths = [_make(template, tmp_path / f"f{i:02d}.xlsx", **{"dept.code": f"9060{i:02d}",
                                                               "expenditure.project": D(30 + i % 2)})
              for i in range(8)]

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from selfeval_xl import __version__
 from selfeval_xl.cli import app
+from selfeval_xl.cli.progress import progress_bar
 
 
 def _fail_usage(console: Console, problems: list[str]) -> None:
@@ -109,7 +110,8 @@ def check(
         return slim(sub)
 
     # Slim submissions are spooled to a temp file too: memory stays flat for any batch size.
-    subs = check_paths(files, workers=workers or _auto_workers(n), progress=not quiet, keep=keep, spool=True)
+    with progress_bar("审核中", n, enabled=not quiet) as tick:
+        subs = check_paths(files, workers=workers or _auto_workers(n), progress=tick, keep=keep, spool=True)
 
     if quiet:
         out.print(counts_line(subs), style="bold")

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from selfeval_xl.cli import app
+from selfeval_xl.cli.progress import progress_bar
 from selfeval_xl.ledger import DEFAULT_ARCHIVE, LedgerError
 from selfeval_xl.ledger.collect import (
     CHANGED,
@@ -79,7 +80,9 @@ def collect_cmd(
     others = [s for s in sources if s.kind != "sheet" or s.member]
     rnd = load_round(year, roster, Console(stderr=True, highlight=False))
     try:
-        rep = collect(paths, archive, workers=workers or _auto_workers(len(paths)), progress=True, rnd=rnd)
+        with progress_bar("收件登记", len(paths)) as tick:
+            rep = collect(paths, archive, workers=workers or _auto_workers(len(paths)), rnd=rnd,
+                          on_item=(lambda _item: tick(1)) if tick else None)
     except LedgerError as exc:
         _fail(str(exc))
     except OSError as exc:

@@ -17,6 +17,8 @@ import typer
 from rich.console import Console
 
 from selfeval_xl.cli import app
+from selfeval_xl.cli.gcpause import paused_gc
+from selfeval_xl.cli.progress import progress_bar
 from selfeval_xl.inbox.guard import Output, output_problems
 
 if TYPE_CHECKING:
@@ -110,7 +112,8 @@ def summarize(
         rnd = load_round(year, roster, err)
         if not files:
             _usage(err, "没有找到要汇总的工作簿。")
-        subs = check_paths(files, workers=workers or _auto_workers(len(files)), progress=not quiet, keep=rnd.apply)
+        with progress_bar("审核中", len(files), enabled=not quiet) as tick:
+            subs = check_paths(files, workers=workers or _auto_workers(len(files)), progress=tick, keep=rnd.apply)
         if year is not None:
             kept = [s for s in subs if s.year in (year, None)]
             if not any(s.year == year for s in kept):
@@ -120,11 +123,12 @@ def summarize(
                 out.print(f"已略过其他年度的报送 {len(subs) - len(kept)} 份（只汇总 {year} 年度）。", markup=False)
             subs = kept
 
-    collection = build(subs)
+    with paused_gc():  # the frames and the workbook allocate much and free by refcount alone
+        collection = build(subs)
     target = output or Path(f"{title_for(collection)}.xlsx")
     written: list[tuple[str, str]] = []
     try:
-        with err.status("正在写出汇总……", spinner="dots") if not quiet else contextlib.nullcontext():
+        with err.status("正在写出汇总……", spinner="dots") if not quiet else contextlib.nullcontext(), paused_gc():
             write_summary(target, collection)
             written.append(("汇总工作簿", str(target)))
             if csv_dir is not None:

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from selfeval_xl.cli import app
+from selfeval_xl.cli.progress import progress_bar
 
 DEFAULT_OUTPUT = "部门整体支出绩效自评表.xlsx"
 DEFAULT_ROSTER_DIR = "自评表模板"
@@ -148,8 +149,10 @@ def _roster_mode(out: Console, err: Console, tpl: Any, roster: Path, output: Pat
     for problem in result.problems:
         err.print(f"名单问题：{problem}", style="yellow", markup=False, highlight=False)
     try:
-        report = generate_roster(result.entries, outdir, year=year, template=tpl, workers=workers or os.cpu_count(),
-                                 progress=bool(result.entries), password=password, values=prefill)
+        with progress_bar("生成模板", len(result.entries)) as tick:
+            report = generate_roster(result.entries, outdir, year=year, template=tpl,
+                                     workers=workers or os.cpu_count(), progress=tick, password=password,
+                                     values=prefill)
     except OSError as exc:
         _write_error(err, exc, outdir)
     for problem in report.skipped:

@@ -1,4 +1,4 @@
-"""Roster mode: one personalized workbook per department, in parallel processes.
+"""Roster mode: one personalized workbook per department, in parallel processes (selfeval_xl.runner).
 
 Each worker loads the template once (pickled into its initializer) and reuses the cached
 layout, so a workbook costs only its own cells. Name, code and year are prefilled and locked;
@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from selfeval_xl import runner
 from selfeval_xl.generate.filenames import roster_file_name
 from selfeval_xl.generate.workbook import write_workbook
 from selfeval_xl.model.spec import Template
@@ -95,15 +95,20 @@ def _run(jobs: Sequence[_Job]) -> list[tuple[int, Path, str | None]]:
     return out
 
 
+def _crashed(chunk: Sequence[_Job], _exc: BaseException) -> list[tuple[int, Path, str | None]]:
+    """A worker process died on this chunk (native code): its rows are reported, the rest goes on."""
+    return [(job.row, job.path, "生成时程序内部错误，请重试或反馈给开发人员") for job in chunk]
+
+
 def generate_roster(entries: Iterable[Any] | str | os.PathLike[str], outdir: str | os.PathLike[str], *,
                     year: int, template: Template | None = None, workers: int | None = None,
-                    progress: bool | Callable[[int], None] | None = None,
+                    progress: Callable[[int], None] | None = None,
                     password: str | None = None, values: Mapping[str, Any] | None = None) -> GenerateReport:
     """Write one workbook per roster entry into `outdir`.
 
     `entries`: RosterEntry objects, or a roster file (read with roster.read_roster; its problem
-    rows are reported as skipped). `progress(n)` is called as n more are done; True shows a
-    rich progress bar on stderr. `values`: prefilled in every workbook (e.g. report.region);
+    rows are reported as skipped). `progress(n)` is called as n more are done (the CLI draws the
+    bar). `values`: prefilled in every workbook (e.g. report.region);
     a unit needing `.uN` names gets at least N units.
     """
     problems: list[str] = []
@@ -117,23 +122,7 @@ def generate_roster(entries: Iterable[Any] | str | os.PathLike[str], outdir: str
 
         template = default_template()
     entries = list(entries)
-    if progress is True:
-        return _with_bar(entries, outdir, year, template, workers, password, problems, values)
     report = _generate(entries, outdir, year, template, workers, progress or None, password, values)
-    report.skipped[:0] = problems
-    return report
-
-
-def _with_bar(entries: list[Any], outdir: Any, year: int, template: Template, workers: int | None,
-              password: str | None, problems: list[str], values: Mapping[str, Any] | None) -> GenerateReport:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    columns = (TextColumn("生成模板"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("生成", total=len(entries))
-        report = _generate(entries, outdir, year, template, workers,
-                           lambda n: bar.advance(task, n), password, values)
     report.skipped[:0] = problems
     return report
 
@@ -149,22 +138,12 @@ def _generate(entries: list[Any], outdir: Any, year: int, template: Template, wo
     workers = max(1, workers or os.cpu_count() or 1)
     chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     results: list[tuple[int, Path, str | None]] = []
-    if workers == 1 or len(chunks) <= 1:
-        _init(template, password)
-        for chunk in chunks:
-            done = _run(chunk)
-            results.extend(done)
-            if progress:
-                progress(len(done))
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), initializer=_init,
-                                 initargs=(template, password)) as pool:
-            futures = [pool.submit(_run, chunk) for chunk in chunks]
-            for fut in as_completed(futures):
-                done = fut.result()
-                results.extend(done)
-                if progress:
-                    progress(len(done))
+    tick = progress or None
+    for done in runner.run(_run, chunks, min(workers, len(chunks)), on_crash=_crashed, chunksize=1,
+                           initializer=_init, initargs=(template, password)):
+        results.extend(done)
+        if tick is not None:
+            tick(len(done))
     for row, path, error in sorted(results, key=lambda r: r[0]):
         if error is None:
             report.written.append(path)

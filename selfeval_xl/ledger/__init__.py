@@ -2,7 +2,7 @@
 SQLite ledger), who has filed for a year (催报), and last year's figures.
 
 Public API (used by the CLI, summarize and scripts/benchmark.py):
-  collect(paths, archive, workers=1, progress=False) -> CollectReport
+  collect(paths, archive, workers=1, on_item=None) -> CollectReport
   status(archive, roster=None, year=None) -> StatusReport
   verify(archive, repair=True) -> VerifyReport
   current_submissions(archive, year) -> list[Submission]

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -132,7 +130,7 @@ def _default_checker(paths: Sequence[str], workers: int) -> Iterator[Submission]
 
 
 def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[str] = store.DEFAULT_ARCHIVE,
-            workers: int = 1, progress: bool = False, *, checker: Checker | None = None,
+            workers: int = 1, *, checker: Checker | None = None,
             on_item: Callable[[CollectItem], None] | None = None, rnd: Round | None = None,
             lock_wait: float = WAIT_SECONDS) -> CollectReport:
     """Archive and record every new file of `paths`; known files (same sha256) are skipped unread.
@@ -144,12 +142,7 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
     Objects are copied, chunk by chunk, by a background thread while the files are being
     checked (two filesystem flushes per chunk instead of fsyncs per file); each chunk is
     recorded once its checks and its copies are done.
-    `on_item` is called once per input file as soon as its fate is known; `progress` shows a
-    bar on stderr (when it is a terminal) instead."""
-    if progress and on_item is None:
-        with _progress_bar(len(paths)) as tick:
-            return collect(paths, archive, workers, False, checker=checker, on_item=tick, rnd=rnd,
-                           lock_wait=lock_wait)
+    `on_item` is called once per input file as soon as its fate is known (the CLI's progress)."""
     arc = Archive(Path(archive))
     arc.create()
     with writer_lock(arc.root, lock_wait) as lock:
@@ -208,21 +201,6 @@ def _collect_locked(paths: Sequence[str | os.PathLike[str]], arc: Archive, worke
         pool.shutdown(wait=True, cancel_futures=True)
         conn.close()
     return CollectReport(arc.root, items, repaired, time.perf_counter() - started, ignored, rnd.year)
-
-
-@contextmanager
-def _progress_bar(total: int) -> Iterator[Callable[[CollectItem], None]]:
-    """A rich progress bar on a terminal's stderr; a no-op callback otherwise."""
-    if total < 2 or not sys.stderr.isatty():
-        yield lambda _item: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(TextColumn("收件登记"), BarColumn(), MofNCompleteColumn(), TextColumn("剩余"),
-                  TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("collect", total=total)
-        yield lambda _item: bar.advance(task)
 
 
 def _outside(arc: Archive, paths: list[str]) -> tuple[list[str], int]:

@@ -20,7 +20,6 @@ from selfeval_xl.model import precedence
 from selfeval_xl.model.spec import Template
 from selfeval_xl.model.submission import Submission
 from selfeval_xl.spec import default_template
-from selfeval_xl.summary.gcpause import paused_gc
 
 STATUS_LABELS = {"pass": "通过", "warn": "有警告", "fail": "未通过", "unreadable": "无法读取"}
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -157,11 +156,6 @@ def _frame(rows: list[list[object]], cols: list[tuple[str, str]]) -> pd.DataFram
 
 def build(subs: list[Submission], template: Template | None = None) -> Collection:
     """All frames of a summary; `subs` in any order (sorted here, deterministically)."""
-    with paused_gc():
-        return _build(subs, template)
-
-
-def _build(subs: list[Submission], template: Template | None) -> Collection:
     template = template or default_template()
     subs = sorted(subs, key=sort_key)
     inc = inclusions(subs)

@@ -21,7 +21,6 @@ from selfeval_xl.atomic import atomic_path as replacing
 from selfeval_xl.summary.charts import write_statistics
 from selfeval_xl.summary.fastsheet import FastSheet
 from selfeval_xl.summary.frame import BOOL, INT, MONEY, NUMBER, Collection, exclusion_note
-from selfeval_xl.summary.gcpause import paused_gc
 from selfeval_xl.summary.placed import FIRST, HEADER_ROW, Exact, Placed
 from selfeval_xl.summary.styles import Styles, text_width, value_width
 
@@ -47,7 +46,7 @@ def title_for(c: Collection) -> str:
 
 def write_summary(path: str | os.PathLike[str], c: Collection) -> None:
     """Write the summary workbook atomically (temp file in the same folder, then os.replace)."""
-    with replacing(path) as tmp, paused_gc():
+    with replacing(path) as tmp:
         _write(str(tmp), c)
 
 

@@ -1,4 +1,7 @@
-"""Pause the cyclic garbage collector while building frames and the workbook.
+"""Pause the cyclic garbage collector while `summarize` builds frames and the workbook.
+
+A process-wide switch, so it lives at the CLI boundary: library calls (`selfeval_xl.load`,
+`summary.build`, `write_summary`) never touch the collector of the program that calls them.
 
 Both allocate hundreds of thousands of small acyclic objects (rows, cell tuples); each burst
 triggers collections that walk every live object, the checked submissions included. Pausing
