@@ -58,6 +58,7 @@ def inbox(tmp_path: Path) -> Path:
     (box / "打包.zip").write_bytes(_zip({"二/907001.xlsx": BAD.read_bytes(), "说明.pdf": b"%PDF-1.4 x",
                                         "内层.zip": _zip({"深/906017.xlsx": GOOD.read_bytes(),
                                                           "更深.zip": _zip({"x.xlsx": GOOD.read_bytes()})}),
+                                        "坏的内层.zip": b"PK\x03\x04 truncated",
                                         "__MACOSX/._x.xlsx": b"junk", "~$锁.xlsx": b"lock"}))
     for name, data in {"盖章版.pdf": b"%PDF-1.7\n", "子文件夹/说明.docx": _zip({"word/document.xml": b"<w/>"}),
                        "数据.csv": "预算编码,部门\n906017,网信办\n".encode(), "照片.PNG": b"\x89PNG\r\n",
@@ -75,6 +76,7 @@ EXPECTED = {
     "打包.zip!说明.pdf": ("unreadable", "unsupported-file"),
     "打包.zip!内层.zip!深/906017.xlsx": ("ok", None),
     "打包.zip!内层.zip!更深.zip": ("unreadable", "unsupported-file"),
+    "打包.zip!坏的内层.zip": ("unreadable", "corrupt-file"),
     "盖章版.pdf": ("unreadable", "unsupported-file"),
     "子文件夹/说明.docx": ("unreadable", "unsupported-file"),
     "数据.csv": ("unreadable", "unsupported-file"),

@@ -59,7 +59,7 @@ def _fill_file_facts(sub: Submission, path: str) -> None:
 
 def check_source(src: Source, check_file: FileChecker) -> Submission:
     """What `src` is, checked with `check_file` where it is a spreadsheet on disk."""
-    from selfeval_xl.inbox.members import MemberProblem, read_member, survey
+    from selfeval_xl.inbox.members import MAX_DEPTH, MemberProblem, read_member, survey
 
     kind = src.kind
     if src.problem:
@@ -67,11 +67,11 @@ def check_source(src: Source, check_file: FileChecker) -> Submission:
     if kind == "other":
         return listed(src, "unsupported-file", detail=describe(src.member[-1] if src.member else src.path))
     if kind == "archive":
-        # an archive that yielded no member: say why (damaged, empty, nested too deep)
+        # an archive that yielded no member: say why (damaged, empty, too large, nested too deep)
         try:
-            if src.member:
-                raise MemberProblem("unsupported-file", "这是压缩包中的压缩包，嵌套过深")
-            survey(src.path)
+            if len(src.member) >= MAX_DEPTH:
+                raise MemberProblem("unsupported-file", "这是压缩包中的压缩包中的压缩包，嵌套过深，请解压后报送")
+            survey(read_member(src.path, src.member) if src.member else src.path)
         except MemberProblem as p:
             return _problem(src, p)
         return listed(src, "unsupported-file", detail="这是压缩包，其中的文件无法逐一列出")

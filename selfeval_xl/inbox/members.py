@@ -100,10 +100,10 @@ def _inflate(zf: zipfile.ZipFile, member: Member) -> bytes:
     return bytes(out)
 
 
-def survey(path: str) -> list[tuple[str, ...]]:
-    """Every member (as its chain of names) of the archive at `path`, nested archives opened
-    once; raises MemberProblem when the archive itself cannot be listed or holds nothing."""
-    with _open(path) as zf:
+def survey(archive: str | bytes) -> list[tuple[str, ...]]:
+    """Every member (as its chain of names) of the archive (a path, or its bytes), nested archives
+    opened once; raises MemberProblem when the archive itself cannot be listed or holds nothing."""
+    with _open(archive) as zf:
         found: list[tuple[str, ...]] = []
         for m in _members(zf):
             if os.path.splitext(m.name)[1].lower() in discover.ARCHIVE_SUFFIXES:
