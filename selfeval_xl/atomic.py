@@ -30,16 +30,30 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     it when the block succeeds, delete it otherwise."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".~{target.stem[:40]}.", suffix=target.suffix, dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".~{target.stem[:40]}.", suffix=target.suffix, dir=target.parent)
+    except OSError as exc:
+        raise _naming(exc, target) from exc
     os.close(fd)
     try:
         yield Path(tmp)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if exc.filename in (tmp, Path(tmp)) or exc.filename2 in (target, str(target)):
+            raise _naming(exc, target) from exc
+        raise
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _naming(exc: OSError, target: Path) -> OSError:
+    """The same error about the file the caller asked for: our temp name means nothing to a user."""
+    return type(exc)(exc.errno, exc.strerror, str(target))
 
 
 def write_bytes(target: str | os.PathLike[str], data: bytes) -> None:

@@ -18,6 +18,7 @@ from rich.console import Console
 from selfeval_xl import __version__
 from selfeval_xl.cli import app
 from selfeval_xl.cli.progress import progress_bar
+from selfeval_xl.oserrors import explain
 
 
 def _fail_usage(console: Console, problems: list[str]) -> None:
@@ -48,12 +49,12 @@ def exit_code(submissions: list, strict: bool) -> int:  # noqa: ANN001 - list[Su
 
 @app.command("check")
 def check(
-    paths: Annotated[list[str], typer.Argument(metavar="PATHS...", show_default=False,
+    paths: Annotated[list[str], typer.Argument(metavar="报表文件或文件夹", show_default=False,
                                                help="报表文件、文件夹或通配符（如 收到/*.xlsx）")],
-    json_out: Annotated[Path | None, typer.Option("--json", metavar="FILE", help="写出 JSON 审核结果")] = None,
-    report: Annotated[Path | None, typer.Option("--report", metavar="FILE.xlsx", help="写出 Excel 审核报告")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", metavar="文件", help="写出 JSON 审核结果")] = None,
+    report: Annotated[Path | None, typer.Option("--report", metavar="文件.xlsx", help="写出 Excel 审核报告")] = None,
     annotate_dir: Annotated[Path | None, typer.Option(
-        "--annotate", metavar="DIR", help="把标注了问题单元格的副本写入此文件夹（原文件不改动）")] = None,
+        "--annotate", metavar="文件夹", help="把标注了问题单元格的副本写入此文件夹（原文件不改动）")] = None,
     workers: Annotated[int, typer.Option("--workers", min=0, help="并行进程数（0 = 自动）")] = 0,
     strict: Annotated[bool, typer.Option("--strict", help="有未说明的警告时也以退出码 1 结束")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度和明细表，只显示统计")] = False,
@@ -135,8 +136,7 @@ def check(
     except AnnotateError as exc:
         _fail_usage(err, [str(exc)])
     except OSError as exc:
-        err.print(f"错误：无法写出结果文件（{exc.strerror or type(exc).__name__}：{exc.filename or ''}）",
-                  style="red", markup=False)
+        err.print(f"错误：无法写出结果文件。{explain(exc, writing=True)}", style="red", markup=False)
         raise typer.Exit(2) from None
     for what, where in written:
         out.print(f"已写出{what}：{where}", markup=False)

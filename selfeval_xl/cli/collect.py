@@ -27,13 +27,14 @@ from selfeval_xl.ledger.collect import (
 )
 from selfeval_xl.ledger.status import FAILED, MISSING, PASSED, UNEXPLAINED, StatusReport
 from selfeval_xl.model.money import fmt
+from selfeval_xl.oserrors import explain, explain_database
 
 STATUS_ZH = {"pass": "通过", "warn": "待说明", "fail": "未通过", "unreadable": "无法读取"}
 STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "red", "unreadable": "red"}
 STATE_STYLE = {MISSING: "red", FAILED: "red", UNEXPLAINED: "yellow", PASSED: "green"}
 MAX_ROWS = 200
 
-ArchiveOpt = Annotated[Path, typer.Option("--archive", "-a", metavar="DIR", help="报送库文件夹（默认 ./selfeval-archive/）")]
+ArchiveOpt = Annotated[Path, typer.Option("--archive", "-a", metavar="文件夹", help="报送库文件夹（默认 ./selfeval-archive/）")]
 
 
 def _console() -> Console:
@@ -49,7 +50,7 @@ def _fail(msg: str, code: int = 2) -> None:
 
 @app.command("collect")
 def collect_cmd(
-    inputs: Annotated[list[str], typer.Argument(metavar="INPUTS...", show_default=False,
+    inputs: Annotated[list[str], typer.Argument(metavar="报表文件或文件夹", show_default=False,
                                                 help="报送的工作簿、文件夹或通配符（可多个）")],
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     workers: Annotated[int, typer.Option("--workers", "-w", min=0, max=64, help="并行审核的进程数（0 = 自动）")] = 0,
@@ -86,7 +87,7 @@ def collect_cmd(
     except LedgerError as exc:
         _fail(str(exc))
     except OSError as exc:
-        _fail(f"无法使用报送库 {archive}：{exc.strerror or exc}")
+        _fail(f"无法使用报送库。{explain(exc, exc.filename or archive, writing=True)}")
     except sqlite3.Error as exc:
         _fail(_db_problem(archive, exc), 1)
     _print_collect(rep)
@@ -161,9 +162,7 @@ def _print_collect(rep: CollectReport) -> None:
 
 
 def _db_problem(archive: Path, exc: sqlite3.Error) -> str:
-    if "locked" in str(exc) or "busy" in str(exc):
-        return f"报送库 {archive} 正被其他程序长时间占用，请稍后再试。"
-    return f"报送库 {archive} 的登记库出错（{exc}），可先运行 verify 核验。"
+    return explain_database(exc, archive)
 
 
 def _esc(s: str) -> str:
@@ -177,12 +176,12 @@ def _esc(s: str) -> str:
 @app.command("status")
 def status_cmd(
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
-    roster: Annotated[Path | None, typer.Option("--roster", "-r", metavar="FILE",
+    roster: Annotated[Path | None, typer.Option("--roster", "-r", metavar="文件",
                                                 help="部门名单（.xlsx/.csv，含预算编码、部门名称、联系人）")] = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", help="年度（默认：报送库中最新的年度）")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE.xlsx",
+    year: Annotated[int | None, typer.Option("--year", "-y", metavar="年度", help="年度（默认：报送库中最新的年度）")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="文件.xlsx",
                                                 help="另存为 Excel 报送情况表")] = None,
-    dept: Annotated[str | None, typer.Option("--dept", "-d", metavar="CODE",
+    dept: Annotated[str | None, typer.Option("--dept", "-d", metavar="预算编码",
                                              help="只看一个部门（预算编码）的全部报送版本和审核意见")] = None,
     notice: Annotated[Path | None, typer.Option("--notice", metavar="DIR",
                                                 help="为每个要催报的部门写一份催报通知（文本文件）到此文件夹")] = None,
@@ -223,7 +222,7 @@ def status_cmd(
         try:
             write_status_xlsx(output, rep)
         except OSError as exc:
-            _fail(f"无法写入 {output}：{exc.strerror or exc}")
+            _fail(f"无法写出报送情况表。{explain(exc, output, writing=True)}")
         _console().print(f"报送情况表已保存：{output}", markup=False)
     if notice is not None:
         from selfeval_xl.ledger.notice import write_notices

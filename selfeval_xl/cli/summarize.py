@@ -20,6 +20,7 @@ from selfeval_xl.cli import app
 from selfeval_xl.cli.gcpause import paused_gc
 from selfeval_xl.cli.progress import progress_bar
 from selfeval_xl.inbox.guard import Output, output_problems
+from selfeval_xl.oserrors import explain
 
 if TYPE_CHECKING:
     from selfeval_xl.model.submission import Submission
@@ -47,22 +48,22 @@ def _from_archive(err: Console, archive: Path, year: int | None) -> list[Submiss
     except LedgerError as exc:
         _usage(err, str(exc))
     except OSError as exc:
-        _usage(err, f"无法读取报送库 {archive}（{exc.strerror or type(exc).__name__}）")
+        _usage(err, f"无法读取报送库。{explain(exc, archive)}")
     return []
 
 
 @app.command("summarize")
 def summarize(
-    paths: Annotated[list[str] | None, typer.Argument(show_default=False,
+    paths: Annotated[list[str] | None, typer.Argument(metavar="报表文件或文件夹", show_default=False,
                                                       help="报表文件、文件夹或通配符（如 收到/*.xlsx）")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE.xlsx",
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="文件.xlsx",
                                                 help="汇总工作簿（默认：<年度>年度部门整体支出绩效自评汇总.xlsx）")] = None,
-    csv_dir: Annotated[Path | None, typer.Option("--csv", metavar="DIR", help="每张表另存一个 CSV（UTF-8 带 BOM）到此文件夹")] = None,
-    parquet_dir: Annotated[Path | None, typer.Option("--parquet", metavar="DIR", help="每张表另存一个 Parquet 文件到此文件夹")] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", metavar="FILE", help="全部表格另存为一个 JSON 文件")] = None,
-    archive: Annotated[Path | None, typer.Option("--archive", "-a", metavar="DIR", help="从报送库汇总（各部门当前有效的报送）")] = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", metavar="N", help="只汇总该年度（用报送库时默认为本轮年度或最近一年）")] = None,
-    roster: Annotated[Path | None, typer.Option("--roster", "-r", metavar="FILE",
+    csv_dir: Annotated[Path | None, typer.Option("--csv", metavar="文件夹", help="每张表另存一个 CSV（UTF-8 带 BOM）到此文件夹")] = None,
+    parquet_dir: Annotated[Path | None, typer.Option("--parquet", metavar="文件夹", help="每张表另存一个 Parquet 文件到此文件夹")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", metavar="文件", help="全部表格另存为一个 JSON 文件")] = None,
+    archive: Annotated[Path | None, typer.Option("--archive", "-a", metavar="文件夹", help="从报送库汇总（各部门当前有效的报送）")] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", metavar="年度", help="只汇总该年度（用报送库时默认为本轮年度或最近一年）")] = None,
+    roster: Annotated[Path | None, typer.Option("--roster", "-r", metavar="文件",
                                                 help="部门名单：预算编码不在名单中或部门名称与名单不符的报“与部门名单不符”")] = None,
     workers: Annotated[int, typer.Option("--workers", min=0, help="并行进程数（0 = 自动）")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度")] = False,
@@ -140,10 +141,8 @@ def summarize(
             if json_out is not None:
                 write_json(json_out, collection)
                 written.append((" JSON 文件", str(json_out)))
-    except PermissionError as exc:
-        _usage(err, f"无法写出 {exc.filename or target}：文件被占用或没有写入权限（如已在 Excel/WPS 中打开，请先关闭）。")
     except OSError as exc:
-        _usage(err, f"无法写出结果文件（{exc.strerror or type(exc).__name__}：{exc.filename or ''}）")
+        _usage(err, f"无法写出结果文件。{explain(exc, exc.filename or target, writing=True)}")
     out.print(exclusion_note(collection).removeprefix("注："), markup=False, soft_wrap=True)
     for what, where in written:
         out.print(f"已写出{what}：{where}", markup=False, soft_wrap=True)

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from selfeval_xl.cli import app
 from selfeval_xl.cli.progress import progress_bar
+from selfeval_xl.oserrors import explain
 
 DEFAULT_OUTPUT = "部门整体支出绩效自评表.xlsx"
 DEFAULT_ROSTER_DIR = "自评表模板"
@@ -28,22 +29,21 @@ def _usage(err: Console, message: str) -> NoReturn:
 
 
 def _write_error(err: Console, exc: OSError, target: Path) -> NoReturn:
-    why = exc.strerror or type(exc).__name__
-    _usage(err, f"无法写出文件 {exc.filename or target}（{why}）")
+    _usage(err, f"无法写出文件。{explain(exc, exc.filename or target, writing=True)}")
 
 
 @app.command("template")
 def template(
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH", show_default=False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="路径", show_default=False,
                                                 help=f"输出文件（默认 {DEFAULT_OUTPUT}）；按名单生成时为输出文件夹")] = None,
-    roster: Annotated[Path | None, typer.Option("--roster", metavar="FILE",
+    roster: Annotated[Path | None, typer.Option("--roster", metavar="文件",
                                                 help="部门名单（.xlsx 或 .csv，列：预算编码、部门名称，可选 单位数、联系人）")] = None,
-    year_text: Annotated[str | None, typer.Option("--year", metavar="INT", help="年度（按名单生成时默认为上一年）")] = None,
-    values: Annotated[Path | None, typer.Option("--values", metavar="FILE", help="预填数据（YAML 或 JSON，按字段键）")] = None,
-    units_text: Annotated[str | None, typer.Option("--units", metavar="N", help="独立核算单位数（1–50，默认 1）")] = None,
-    password: Annotated[str | None, typer.Option("--password", metavar="TEXT", help="工作表保护密码（默认无密码）")] = None,
-    workers_text: Annotated[str | None, typer.Option("--workers", metavar="N",
-                                                     help="按名单生成时的并行进程数（默认 CPU 核数）")] = None,
+    year_text: Annotated[str | None, typer.Option("--year", metavar="年度", help="年度（按名单生成时默认为上一年）")] = None,
+    values: Annotated[Path | None, typer.Option("--values", metavar="文件", help="预填数据（YAML 或 JSON，按字段键）")] = None,
+    units_text: Annotated[str | None, typer.Option("--units", metavar="单位数", help="独立核算单位数（1–50，默认 1）")] = None,
+    password: Annotated[str | None, typer.Option("--password", metavar="密码", help="工作表保护密码（默认无密码）")] = None,
+    workers_text: Annotated[str | None, typer.Option("--workers", metavar="进程数",
+                                                     help="按名单生成时的并行进程数（默认为本机处理器核数）")] = None,
 ) -> None:
     """生成自评表模板：空白表、预填表，或按部门名单每个部门一份（名称、编码、年度已锁定）。"""
     from selfeval_xl.spec import default_template
@@ -87,7 +87,7 @@ def _load_values(err: Console, path: Path, tpl: Any) -> dict[str, Any]:
     except PrefillError as exc:
         _usage(err, str(exc))
     except OSError as exc:
-        _usage(err, f"无法读取数据文件 {path}（{exc.strerror or type(exc).__name__}）")
+        _usage(err, f"无法读取数据文件。{explain(exc, path)}")
 
 
 def _units_needed(prefill: dict[str, Any]) -> int:

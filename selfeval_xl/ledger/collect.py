@@ -33,6 +33,7 @@ from selfeval_xl.ledger.settings import round_year, set_round_year
 from selfeval_xl.ledger.store import Archive
 from selfeval_xl.model.faults import has_internal_error
 from selfeval_xl.model.submission import Submission
+from selfeval_xl.oserrors import explain
 
 CHANGED_MSG = "文件在登记过程中被改动，请待其保存完毕后重新收件。"
 STORE_THREADS = 1  # batches of copies wait on the disk, not the CPU: they overlap the checking
@@ -226,7 +227,7 @@ def _triage(conn: sqlite3.Connection, paths: list[str]) -> tuple[list[CollectIte
             it.sha256, it.size = store.hash_file(Path(p))
             it.mtime = os.stat(p).st_mtime
         except OSError as exc:
-            it.state, it.message = UNREADABLE_SOURCE, f"无法读取文件：{exc.strerror or exc}"
+            it.state, it.message = UNREADABLE_SOURCE, f"无法读取文件。{explain(exc, p)}"
         items.append(it)
     known = records.known_hashes(conn, [i.sha256 for i in items if i.sha256])
     seen: set[str] = set()
@@ -266,7 +267,7 @@ def _record_chunk(conn: sqlite3.Connection, arc: Archive,
             it.state, it.message = CHANGED, CHANGED_MSG
             continue
         if isinstance(err, OSError):
-            it.state, it.message = UNREADABLE_SOURCE, f"无法存入报送库：{err.strerror or err}"
+            it.state, it.message = UNREADABLE_SOURCE, f"无法存入报送库。{explain(err, arc.root, writing=True)}"
             continue
         if has_internal_error(sub.findings):
             it.state, it.message = INTERNAL, INTERNAL_MSG

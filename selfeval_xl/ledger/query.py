@@ -21,7 +21,7 @@ def open_existing(archive: Path | str) -> tuple[Archive, sqlite3.Connection]:
     """Open an archive that must already exist (status, verify and summarize never create one)."""
     arc = Archive(Path(archive))
     if not arc.exists():
-        raise LedgerError(f"报送库 {arc.root} 不存在（没有 {arc.ledger.name}），请先用 collect 收件登记。")
+        raise LedgerError(f"报送库 {arc.root} 不存在或还没有登记过任何文件，请先用 collect 收件登记。")
     return arc, connect(arc.ledger)
 
 

@@ -16,6 +16,7 @@ from selfeval_xl.ledger import records, store
 from selfeval_xl.ledger.records import Entry, transaction
 from selfeval_xl.ledger.store import Archive
 from selfeval_xl.model.submission import Submission
+from selfeval_xl.oserrors import explain
 
 
 def _check(path: Path) -> Submission:
@@ -65,5 +66,5 @@ def repair(conn: sqlite3.Connection, arc: Archive, check: Callable[[Path], Submi
         except FileNotFoundError:
             pass
         except OSError as exc:
-            done.append(f"无法删除临时文件 {tmp.relative_to(arc.root)}：{exc.strerror or exc}")
+            done.append(f"无法删除临时文件。{explain(exc, tmp.relative_to(arc.root), writing=True)}")
     return done

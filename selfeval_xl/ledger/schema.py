@@ -15,6 +15,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+from selfeval_xl.oserrors import explain_database
+
 BUSY_TIMEOUT_MS = 60_000
 JOURNAL_MODE = "DELETE"  # rollback journal: safe on SMB/NFS, unlike WAL
 
@@ -132,7 +134,7 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = FULL")
         migrate(conn)
     except sqlite3.DatabaseError as exc:
-        raise LedgerError(f"登记库 {path} 无法打开（{exc}）") from exc
+        raise LedgerError(explain_database(exc, path.parent)) from exc
     return conn
 
 

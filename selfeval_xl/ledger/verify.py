@@ -13,6 +13,7 @@ from selfeval_xl.ledger.lock import writer_lock
 from selfeval_xl.ledger.query import open_existing
 from selfeval_xl.ledger.repair import repair as repair_dead_work
 from selfeval_xl.model.submission import Submission
+from selfeval_xl.oserrors import explain
 
 
 @dataclass
@@ -66,7 +67,7 @@ def verify(archive: str | os.PathLike[str] = store.DEFAULT_ARCHIVE, repair: bool
             try:
                 actual = store.hash_file(path)[0]
             except OSError as exc:
-                rep.missing.append(f"{obj}（{name}，无法读取：{exc.strerror or exc}）")
+                rep.missing.append(f"{obj}（{name}）：{explain(exc, path)}")
                 continue
             if actual != sha:
                 rep.mismatched.append(f"{obj}（{name}）")
