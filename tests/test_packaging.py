@@ -39,13 +39,13 @@ def test_shipped_specs_are_the_human_facing_copies() -> None:
 
 
 def floors() -> dict[str, str]:
-    """`name>=X` of every runtime dependency; a dependency without a floor fails the test."""
+    """`name>=X` (or an exact `name==X`) of every runtime dependency; one without a floor fails."""
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
     out: dict[str, str] = {}
     for dep in deps:
-        m = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9][0-9A-Za-z.]*)(,<[0-9.]+)?", dep.replace(" ", ""))
+        m = re.fullmatch(r"([A-Za-z0-9_.-]+)(>=|==)([0-9][0-9A-Za-z.]*)(,<[0-9.]+)?", dep.replace(" ", ""))
         assert m, f"dependency without a tested floor: {dep!r}"
-        out[m.group(1)] = m.group(2)
+        out[m.group(1)] = m.group(3)
     return out
 
 

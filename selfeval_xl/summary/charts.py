@@ -14,7 +14,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from selfeval_xl.summary.frame import STATUS_LABELS, Collection
-from selfeval_xl.summary.placed import FIRST, Exact, Placed, quote
+from selfeval_xl.summary.placed import FIRST, Placed, quote
 from selfeval_xl.summary.styles import FONT, Styles
 
 SHEET = "统计"
@@ -39,7 +39,9 @@ def _font(size: int = 10, bold: bool = False) -> dict[str, object]:
 
 
 def _cached(value: object) -> object:
-    return value if isinstance(value, int) else Exact(value)  # type: ignore[arg-type]
+    # A Decimal as the double Excel would store: its shortest text is the Decimal itself for up
+    # to 15 significant digits (every amount in 万元 below a trillion).
+    return value if isinstance(value, int) else float(value)  # type: ignore[arg-type]
 
 
 class StatsSheet:
@@ -67,7 +69,7 @@ class StatsSheet:
             ws.write_formula(r, 1, formula, st.get("int" if isinstance(value, int) else "money"), _cached(value))
             share = Decimal(value) / total if total else Decimal(0)  # type: ignore[arg-type]
             ws.write_formula(r, 2, f"=IF(SUM({span})=0,0,{xl_rowcol_to_cell(r, 1)}/SUM({span}))",
-                             st.get("percent"), Exact(share))
+                             st.get("percent"), float(share))
         self.chart(kind, chart_title, start, first, last, series=1, col=SMALL_CHART_COL)
         self.row = max(last + 2, start + BLOCK_ROWS)
 
@@ -184,9 +186,9 @@ def _spending(s: StatsSheet, c: Collection, ex: Placed) -> None:
             v = rec[col] if isinstance(rec[col], Decimal) else Decimal(0)
             total += v
             link = f"={quote(ex.sheet)}!{xl_rowcol_to_cell(FIRST + r, ex.col(col), True, True)}"
-            ws.write_formula(x, j, link, st.get("money"), Exact(v))
+            ws.write_formula(x, j, link, st.get("money"), _cached(v))
         ws.write_formula(x, 4, f"=SUM({xl_rowcol_to_cell(x, 1)}:{xl_rowcol_to_cell(x, 3)})", st.get("money"),
-                         Exact(total))
+                         _cached(total))
         n += 1
     shown = min(n, MAX_BARS)
     title = "各部门支出结构（万元）" + (f"（前 {MAX_BARS} 个部门）" if n > MAX_BARS else "")

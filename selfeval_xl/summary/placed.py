@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 HEADER_ROW = 2  # row 0 title, row 1 note, row 2 header, data from row 3
 FIRST = HEADER_ROW + 1
-
-
-class Exact:
-    """A Decimal cached formula result that XlsxWriter writes verbatim as `<v>123.45</v>`."""
-
-    def __init__(self, value: Decimal) -> None:
-        self.value = value
-
-    def __str__(self) -> str:
-        return format(self.value, "f")
-
-    def __format__(self, spec: str) -> str:
-        return str(self)
-
-    def __float__(self) -> float:  # XlsxWriter's chart data caches read the cell values as floats
-        return float(self.value)
 
 
 class Placed:

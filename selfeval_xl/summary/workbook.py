@@ -1,7 +1,8 @@
 """The 汇总 workbook (XlsxWriter): 总览, one sheet per amount table, 绩效指标, 审核问题, 统计.
 
 Totals are SUMIFS formulas over the rows whose 计入汇总 is “是” (so a row left out stays visible
-and filterable in place), written with their exact Decimal results as cached values. Every text
+and filterable in place), written with their Decimal results as cached values (as the double
+Excel stores; its shortest text is the Decimal itself up to 15 significant digits). Every text
 that came from a submission goes through write_string: a 部门名称 of `=1+1` stays text.
 """
 
@@ -19,9 +20,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from selfeval_xl.atomic import atomic_path as replacing
 from selfeval_xl.summary.charts import write_statistics
-from selfeval_xl.summary.fastsheet import FastSheet
 from selfeval_xl.summary.frame import BOOL, INT, MONEY, NUMBER, Collection, exclusion_note
-from selfeval_xl.summary.placed import FIRST, HEADER_ROW, Exact, Placed
+from selfeval_xl.summary.placed import FIRST, HEADER_ROW, Placed
 from selfeval_xl.summary.styles import Styles, text_width, value_width
 
 SHEETS = {"overview": "总览", "income": "收入", "expenditure": "支出和结余", "three_public": "三公经费",
@@ -60,7 +60,7 @@ def _write(path: str, c: Collection) -> None:
     note = exclusion_note(c) + f"金额单位：{unit}。"
     placed: dict[str, Placed] = {}
     for name, sheet in SHEETS.items():
-        ws = wb.add_worksheet(sheet, worksheet_class=FastSheet)
+        ws = wb.add_worksheet(sheet)
         df = c.frame(name)
         if name in NOT_SHOWN:
             df = df.drop(columns=list(NOT_SHOWN[name]))
@@ -141,9 +141,6 @@ def write_frame(ws: Worksheet, styles: Styles, df: pd.DataFrame, kinds: dict[str
     for j in range(ncol):  # column by column: XlsxWriter keeps every cell until close()
         on, off = plain[j], dimmed[j]
         formats = [on if ok else off for ok in counted]
-        if isinstance(ws, FastSheet):
-            ws.put_column(j, rows, cols[j], formats, numeric[j])
-            continue
         write = ws.write_number if numeric[j] else ws.write_string
         for x, v, f in zip(rows, cols[j], formats, strict=True):
             if v is not None:  # blanks get their borders from one conditional format, not per cell
@@ -186,7 +183,7 @@ def _write_totals(ws: Worksheet, styles: Styles, df: pd.DataFrame, columns: list
         formula = f'=SUMIFS({rng},{crit},"是")' if crit else f"=SUM({rng})"
         value = sum((v for v, ok in zip(df[col].tolist(), counted, strict=True)
                      if ok and isinstance(v, Decimal)), Decimal(0))
-        ws.write_formula(row, j, formula, styles.get("total_money"), Exact(value))
+        ws.write_formula(row, j, formula, styles.get("total_money"), float(value))
 
 
 def _print_setup(ws: Worksheet, sheet: str) -> None:
