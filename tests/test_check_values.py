@@ -10,7 +10,7 @@ import pytest
 from test_check_seed import seed_raw, snapshot
 
 from selfeval_xl.check import check_snapshot
-from selfeval_xl.check.coerce import plausible_phone, serial_date, to_date, to_decimal, to_integer
+from selfeval_xl.check.coerce import plausible_phone, to_date, to_decimal, to_integer
 from selfeval_xl.model.submission import Submission
 
 
@@ -108,11 +108,12 @@ def test_dates(raw: Any, expected: date) -> None:
 
 
 def test_excel_1900_leap_bug() -> None:
-    assert serial_date(59) == date(1900, 2, 28)
-    assert serial_date(60) is None  # the fictitious 1900-02-29
-    assert serial_date(61) == date(1900, 3, 1)
-    assert serial_date(1) == date(1900, 1, 1)
-    assert serial_date(0) is None
+    assert to_date(59).value == date(1900, 2, 28)
+    assert to_date(60).problem == "invalid-date"  # the fictitious 1900-02-29
+    assert to_date(61).value == date(1900, 3, 1)
+    assert to_date(1).value == date(1900, 1, 1)
+    assert to_date(44561.75).value == date(2021, 12, 31)  # a time of day is dropped
+    assert to_date(0).problem == "invalid-date"
 
 
 @pytest.mark.parametrize("raw", ["2022-02-30", "九月六日", "明天", "2022-13-01", -5, True])

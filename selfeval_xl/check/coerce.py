@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from selfeval_xl.model.excel_date import from_serial
 from selfeval_xl.model.spec import Field
 
 
@@ -143,21 +144,8 @@ def to_integer(raw: Any) -> Coerced:
 
 
 # ---- dates ------------------------------------------------------------------------------------
-_EPOCH = date(1899, 12, 30)
 _TEXT_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
-
-
-def serial_date(serial: float) -> date | None:
-    """Excel 1900 date system, with its fictitious 1900-02-29 (serial 60) rejected."""
-    if serial != serial or serial < 1 or serial >= 2958466:
-        return None
-    days = int(serial)
-    if days == 60:
-        return None
-    if days < 60:
-        days += 1  # before the phantom leap day the epoch is one day later
-    return _EPOCH + timedelta(days=days)
 
 
 def to_date(raw: Any) -> Coerced:
@@ -170,7 +158,9 @@ def to_date(raw: Any) -> Coerced:
     if isinstance(raw, bool):
         return Coerced(None, "invalid-date", bad=True)
     if isinstance(raw, (int, float)):
-        d = serial_date(float(raw))
+        d = from_serial(float(raw))
+        if isinstance(d, datetime):
+            d = d.date()
         return Coerced(d) if d else Coerced(None, "invalid-date", bad=True)
     text = normalise(str(raw))
     if not text:

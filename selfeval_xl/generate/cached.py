@@ -16,6 +16,8 @@ from typing import Any
 
 from selfeval_xl.layout.cells import Cell, parse_a1
 from selfeval_xl.layout.types import FormulaCell, Layout
+from selfeval_xl.model.excel_date import to_serial
+from selfeval_xl.model.money import plain
 from selfeval_xl.rules.env import ValuesEnv
 from selfeval_xl.rules.evaluate import evaluate, live_text, skipped
 from selfeval_xl.rules.parse import refs
@@ -100,20 +102,10 @@ def excel_text(v: Any) -> str:
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, int | Decimal | float):
-        d = Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
-        s = f"{d.normalize():f}"
-        return s
+        return plain(v)
     if isinstance(v, datetime | date):
-        return str(serial(v))
+        return str(to_serial(v))
     return str(v)
-
-
-def serial(v: date | datetime) -> float | int:
-    base = datetime(1899, 12, 30)
-    if isinstance(v, datetime):
-        delta = v.replace(tzinfo=None) - base
-        return delta.days + delta.seconds / 86400
-    return (v - base.date()).days
 
 
 def cached_values(layout: Layout, values: Mapping[str, Any]) -> dict[Cell, Any]:

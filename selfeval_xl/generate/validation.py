@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from selfeval_xl.layout.cells import col_letter
+from selfeval_xl.model.money import plain
 from selfeval_xl.model.spec import Field
 
 _TITLE_MAX = 32
@@ -18,7 +19,7 @@ def _cut(text: str, limit: int) -> str:
 
 
 def _num(d: Decimal | None) -> str:
-    return "" if d is None else f"{d.normalize():f}"
+    return "" if d is None else plain(d)
 
 
 def _range_words(f: Field) -> str:

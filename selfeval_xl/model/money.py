@@ -99,6 +99,16 @@ def fmt(value: Decimal | int | None, precision: int = 2) -> str:
     return f"{quantize(Decimal(value), precision):f}"
 
 
+def plain(value: Decimal | int | float) -> str:
+    """The shortest decimal text of a number: no exponent, no trailing zeros (43.4, 96, 0.015).
+
+    How a figure is written into an Excel formula, shown as a stated figure or a tolerance, and
+    rendered by Excel's `&`; a float goes through its repr, so 0.1 is "0.1".
+    """
+    d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return f"{d.normalize():f}"
+
+
 def decimals_of(value: Decimal) -> int:
     """Number of decimals actually present (0 for integers, never negative)."""
     exp = value.normalize().as_tuple().exponent

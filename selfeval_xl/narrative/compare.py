@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from selfeval_xl.model.money import fmt
+from selfeval_xl.model.money import fmt, plain
 from selfeval_xl.narrative.counts import count_mismatches
 from selfeval_xl.narrative.figures import Sentence, Share, Stated, normalise, sentence_of, sentences
 from selfeval_xl.narrative.vocabulary import Vocabulary
@@ -66,9 +66,6 @@ class Mismatch:
     args: dict[str, str]
 
 
-def _fmt_stated(x: Decimal) -> str:
-    """A stated figure as written (43.4, 96), not padded to the table's precision."""
-    return f"{x.normalize():f}"
 
 
 def _unit_word(vocab: Vocabulary, key: str) -> str:
@@ -88,11 +85,11 @@ def _figures(lookup: Lookup, text: str, s: Sentence, vocab: Vocabulary,
         seen.add((st.field, st.value))
         unit = _unit_word(vocab, st.field)
         prec = tv.precision
-        detail = (f"文中“{quote(text, s, st.start, st.end)}”所述{st.term} {_fmt_stated(st.value)} {unit}，"
+        detail = (f"文中“{quote(text, s, st.start, st.end)}”所述{st.term} {plain(st.value)} {unit}，"
                   f"与{tv.sheet}表中{tv.label} {fmt(tv.value, prec)} {unit}（{tv.sheet}!{tv.cell}）不符，"
                   f"相差 {fmt(diff, prec)} {unit}")
-        yield Mismatch(detail, {"reported": _fmt_stated(st.value), "computed": fmt(tv.value, prec),
-                                "difference": fmt(diff, prec), "tolerance": f"{tol.normalize():f}",
+        yield Mismatch(detail, {"reported": plain(st.value), "computed": fmt(tv.value, prec),
+                                "difference": fmt(diff, prec), "tolerance": plain(tol),
                                 "table_field": st.field})
 
 
@@ -171,7 +168,7 @@ def _shares(lookup: Lookup, text: str, s: Sentence, vocab: Vocabulary) -> Iterat
         btv = lookup(bkey)
         blabel = btv.label if btv is not None else bkey
         detail = (f"文中“{quote(text, s, share.start, share.end)}”所述比例 {share.pct}%，"
-                  f"按{part.term} {_fmt_stated(pvalue)} {unit} ÷ {blabel} {_fmt_stated(bvalue)} {unit} "
+                  f"按{part.term} {plain(pvalue)} {unit} ÷ {blabel} {plain(bvalue)} {unit} "
                   f"计算应为 {fmt(computed, prec)}%")
         yield Mismatch(detail, {"reported": f"{share.pct}", "computed": fmt(computed, prec),
                                 "difference": fmt(abs(computed - share.pct), prec)})

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from selfeval_xl.model.excel_date import from_serial
+
 # A formula as found: (text or None when unknown, shared-formula si, shared master ref)
 Formula = tuple[str | None, str | None, str | None]
 
@@ -88,16 +90,9 @@ def normalise(v: Any) -> Any:
     return v
 
 
-_EPOCH_1900 = dt.datetime(1899, 12, 30)
-_EPOCH_1904 = dt.datetime(1904, 1, 1)
-
-
 def serial_to_date(v: Any, date1904: bool = False) -> Any:
     """An Excel date serial → date/datetime (other values unchanged); used for date fields only."""
     if isinstance(v, bool) or not isinstance(v, int | float):
         return v
-    if not 0 < v < 2958466:  # 9999-12-31
-        return v
-    base = _EPOCH_1904 if date1904 else _EPOCH_1900
-    d = base + dt.timedelta(seconds=round(float(v) * 86400))
-    return d.date() if d.hour == d.minute == d.second == 0 else d
+    d = from_serial(v, date1904)
+    return v if d is None else d

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from selfeval_xl.model.money import half_unit
+from selfeval_xl.model.money import half_unit, plain
 from selfeval_xl.model.spec import GradeBand
 from selfeval_xl.rules.evaluate import UNDEFINED_TEXT, comparisons
 from selfeval_xl.rules.parse import Call, Compare, Expr, Logic, Num, Op, Ref, Str, is_linear, refs
@@ -49,7 +49,7 @@ class ExcelCompiler:
     def expr(self, e: Expr) -> str:
         """The point value of an arithmetic expression (or a condition) as a formula."""
         if isinstance(e, Num):
-            return _dec(e.value)
+            return plain(e.value)
         if isinstance(e, Str):
             return '"' + e.value.replace('"', '""') + '"'
         if isinstance(e, Ref):
@@ -86,7 +86,7 @@ class ExcelCompiler:
                 return self.cond(e)
             inner = f'"{self.grades[-1].grade}"'
             for band in reversed(self.grades[:-1]):
-                inner = f'IF({ref}>={_dec(band.min)},"{band.grade}",{inner})'
+                inner = f'IF({ref}>={plain(band.min)},"{band.grade}",{inner})'
             return f'IF({ref}="","",{inner})'
         if e.fn == "sumif":
             crit = e.args[1]
@@ -117,7 +117,7 @@ class ExcelCompiler:
             return Bounds(f, f, f, True)
         if isinstance(e, Ref):
             ref = self.resolve(e.name)
-            h = _dec(half_unit(self.precision(e.name) or 0))
+            h = plain(half_unit(self.precision(e.name) or 0))
             return Bounds(f"({ref}-{h})", f"({ref}+{h})", ref, False)
         if isinstance(e, Op):
             a = self.bounds(e.left)
@@ -142,7 +142,7 @@ class ExcelCompiler:
         if e.fn == "sum":
             assert isinstance(arg, Ref)
             ref = self.resolve(arg.name)
-            h = f"{_dec(half_unit(self.precision(arg.name) or 0))}*COUNT({ref})"
+            h = f"{plain(half_unit(self.precision(arg.name) or 0))}*COUNT({ref})"
             return Bounds(f"(SUM({ref})-{h})", f"(SUM({ref})+{h})", mid, False)
         if e.fn in ("min", "max"):
             parts = [self.bounds(a) for a in e.args]
@@ -232,11 +232,11 @@ class ExcelCompiler:
             if p is None or not self.interval(name):
                 continue
             if self.is_column(name):
-                parts.append(f"{_dec(half_unit(p))}*COUNT({self.resolve(name)})")
+                parts.append(f"{plain(half_unit(p))}*COUNT({self.resolve(name)})")
             else:
                 const += half_unit(p)
         if const or not parts:
-            parts.insert(0, _dec(const))
+            parts.insert(0, plain(const))
         return "+".join(parts)
 
     def blank_test(self, e: Expr, needs: str) -> str | None:
@@ -375,6 +375,3 @@ def _children(e: Expr) -> tuple[Expr, ...]:
     return ()
 
 
-def _dec(d: Decimal) -> str:
-    s = f"{d.normalize():f}"
-    return s

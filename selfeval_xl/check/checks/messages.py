@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from selfeval_xl.model.money import Interval, fmt
+from selfeval_xl.model.money import Interval, fmt, plain
 from selfeval_xl.rules.evaluate import Env, Outcome, Pair, describe, is_compound
 from selfeval_xl.rules.parse import Call, Compare, Expr, Num, Ref
 
@@ -18,8 +18,7 @@ def _num(x: Decimal | None) -> str:
     """A tolerance as a plain decimal string: 0.015, never 1.5E-2 or 0.0150."""
     if x is None:
         return "0"
-    s = f"{x.normalize():f}"
-    return s
+    return plain(x)
 
 
 def _side(expr: Expr, value: Interval | str, env: Env, label: Callable[[str], str], prec: int) -> str:
