@@ -59,9 +59,9 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="有未说明的警告时也以退出码 1 结束")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度和明细表，只显示统计")] = False,
     problems_only: Annotated[bool, typer.Option("--problems-only", help="明细表只列出有问题的文件")] = False,
-    year: Annotated[int | None, typer.Option("--year", "-y", metavar="N", min=1900, max=2999,
-                                             help="本轮收取的年度：其他年度的报表报“年度不符”（wrong-year）")] = None,
-    roster: Annotated[Path | None, typer.Option("--roster", "-r", metavar="FILE",
+    year: Annotated[int | None, typer.Option("--year", "-y", metavar="年度", min=1900, max=2999,
+                                             help="本轮收取的年度：其他年度的报表报“年度不符”")] = None,
+    roster: Annotated[Path | None, typer.Option("--roster", "-r", metavar="文件",
                                                 help="部门名单：预算编码不在名单中或部门名称与名单不符的报“与部门名单不符”")] = None,
 ) -> None:
     """审核报回的自评表：逐个文件列出问题（表名!单元格 + 说明），可写出 JSON、Excel 报告和标注副本。"""

@@ -54,10 +54,10 @@ def collect_cmd(
                                                 help="报送的工作簿、文件夹或通配符（可多个）")],
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     workers: Annotated[int, typer.Option("--workers", "-w", min=0, max=64, help="并行审核的进程数（0 = 自动）")] = 0,
-    year: Annotated[int | None, typer.Option("--year", "-y", metavar="N", min=1900, max=2999,
+    year: Annotated[int | None, typer.Option("--year", "-y", metavar="年度", min=1900, max=2999,
                                              help="本轮收取的年度（记入报送库，以后的收件和报送情况沿用；"
                                                   "其他年度的报表报“年度不符”）")] = None,
-    roster: Annotated[Path | None, typer.Option("--roster", "-r", metavar="FILE",
+    roster: Annotated[Path | None, typer.Option("--roster", "-r", metavar="文件",
                                                 help="部门名单：预算编码不在名单中或部门名称与名单不符的报“与部门名单不符”")] = None,
 ) -> None:
     """收件登记：审核新收到的工作簿，原样存入报送库并登记；已登记过的文件自动跳过。
@@ -183,7 +183,7 @@ def status_cmd(
                                                 help="另存为 Excel 报送情况表")] = None,
     dept: Annotated[str | None, typer.Option("--dept", "-d", metavar="预算编码",
                                              help="只看一个部门（预算编码）的全部报送版本和审核意见")] = None,
-    notice: Annotated[Path | None, typer.Option("--notice", metavar="DIR",
+    notice: Annotated[Path | None, typer.Option("--notice", metavar="文件夹",
                                                 help="为每个要催报的部门写一份催报通知（文本文件）到此文件夹")] = None,
 ) -> None:
     """报送情况：按名单列出每个部门 未提交 / 未通过 / 待说明 / 已通过，并列出催报名单。
@@ -230,7 +230,7 @@ def status_cmd(
         try:
             written = write_notices(rep, notice)
         except OSError as exc:
-            _fail(f"无法写入催报通知 {exc.filename or notice}：{exc.strerror or exc}")
+            _fail(f"无法写入催报通知。{explain(exc, exc.filename or notice, writing=True)}")
         _console().print(f"催报通知 {len(written)} 份已写入：{notice}", markup=False)
     if rep.empty:
         raise typer.Exit(1)

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from selfeval_xl.cli import app
 from selfeval_xl.ledger import DEFAULT_ARCHIVE, LedgerError
+from selfeval_xl.oserrors import explain, explain_database
 
 
 def _out() -> Console:
@@ -24,10 +25,10 @@ def _fail(msg: str, code: int = 2) -> None:
 
 @app.command("export")
 def export_cmd(
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="导出到此文件夹")],
-    archive: Annotated[Path, typer.Option("--archive", "-a", metavar="DIR",
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹", help="导出到此文件夹")],
+    archive: Annotated[Path, typer.Option("--archive", "-a", metavar="文件夹",
                                           help="报送库文件夹（默认 ./selfeval-archive/）")] = DEFAULT_ARCHIVE,
-    year: Annotated[int | None, typer.Option("--year", "-y", metavar="N",
+    year: Annotated[int | None, typer.Option("--year", "-y", metavar="年度",
                                              help="年度（默认：报送库的本轮年度，否则最新的年度）")] = None,
 ) -> None:
     """导出：把每个部门当前有效的报送复制为“预算编码_部门名称_年度.xlsx”，便于归档和移交。"""
@@ -44,9 +45,9 @@ def export_cmd(
     except (LedgerError, ExportError) as exc:
         _fail(str(exc))
     except sqlite3.Error as exc:
-        _fail(f"报送库 {archive} 的登记库出错（{exc}），可先运行 verify 核验。", 1)
+        _fail(explain_database(exc, archive), 1)
     except OSError as exc:
-        _fail(f"无法写入 {exc.filename or output}：{exc.strerror or '文件被占用或没有写入权限'}")
+        _fail(f"无法写出文件。{explain(exc, exc.filename or output, writing=True)}")
     out = _out()
     for p in rep.problems:
         out.print(f"未导出：{p}", style="red", markup=False)
@@ -60,8 +61,8 @@ def export_cmd(
 
 @app.command("repair")
 def repair_cmd(
-    file: Annotated[Path, typer.Argument(metavar="FILE", show_default=False, help="损坏的报表（如删除了行、改了表名）")],
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="新模板写入此文件夹")],
+    file: Annotated[Path, typer.Argument(metavar="报表文件", show_default=False, help="损坏的报表（如删除了行、改了表名）")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹", help="新模板写入此文件夹")],
 ) -> None:
     """重建：为损坏的报表生成一份新模板（同一部门、年度），预填所有能安全读出的内容，并列出须重新填写之处。"""
     from selfeval_xl.salvage import SalvageError, salvage
@@ -80,7 +81,7 @@ def repair_cmd(
     except SalvageError as exc:
         _fail(str(exc), 1)
     except OSError as exc:
-        _fail(f"无法写入 {exc.filename or output}：{exc.strerror or '文件被占用或没有写入权限'}")
+        _fail(f"无法写出文件。{explain(exc, exc.filename or output, writing=True)}")
     out = _out()
     who = f"{rep.dept_code or '（无预算编码）'} {rep.dept_name or '（无部门名称）'} {rep.year or '（无年度）'} 年度"
     out.print(f"已为 {who} 生成新模板：{rep.target}（预填 {rep.carried} 项）", markup=False)

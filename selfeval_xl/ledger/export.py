@@ -18,6 +18,7 @@ from selfeval_xl.generate.filenames import roster_file_name
 from selfeval_xl.ledger.query import latest_year, open_existing
 from selfeval_xl.ledger.settings import round_year
 from selfeval_xl.ledger.store import CHUNK
+from selfeval_xl.oserrors import explain
 
 CHUNK_BYTES = CHUNK
 
@@ -73,7 +74,7 @@ def export(archive: str | os.PathLike[str], outdir: str | os.PathLike[str], year
                                 "未导出；请运行 verify 核验报送库。")
             continue
         except OSError as exc:
-            rep.problems.append(f"{code} {name or ''}：无法导出（{exc.strerror or '读写出错'}：{exc.filename or ''}）")
+            rep.problems.append(f"{code} {name or ''}：无法导出。{explain(exc, writing=True)}")
             continue
         rep.written.append(out / target_name)
     return rep

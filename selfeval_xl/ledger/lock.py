@@ -25,6 +25,7 @@ from pathlib import Path
 
 from selfeval_xl.ledger import store
 from selfeval_xl.ledger.schema import LedgerError
+from selfeval_xl.oserrors import explain
 
 LOCK_NAME = "ledger.lock"
 STALE_SECONDS = 15 * 60       # a writer touches its lock at least every chunk; 15 min silence = gone
@@ -137,8 +138,7 @@ def writer_lock(root: Path, wait: float = WAIT_SECONDS) -> Iterator[WriterLock]:
             if _create(path, me):
                 break
         except OSError as exc:
-            raise LedgerError(f"无法在报送库 {root} 中建立锁文件（{exc.strerror or '无写入权限'}），"
-                              "请确认对该文件夹有写入权限。") from exc
+            raise LedgerError(f"无法在报送库 {root} 中建立锁文件。{explain(exc, root, writing=True)}") from exc
         owner = _read_owner(path)
         if is_stale(path, owner) and _break(path, owner):
             broke = owner
