@@ -16,6 +16,7 @@ from selfeval_xl.ledger import DEFAULT_ARCHIVE
 
 # Names of file formats and programs, written as the README's Chinese part writes them.
 PROPER_NAMES = {"Excel", "WPS", "JSON", "CSV", "YAML", "Parquet", "UTF-8", "BOM"}
+KEYS = ("Ctrl+C",)  # keys as printed on the keyboard
 PROGRAM = "selfeval-xl"
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 
@@ -41,6 +42,7 @@ TREE = _tree()
 COMMAND_NAMES = {name for path, _ in TREE for name in path}
 OPTION_NAMES = {o for _, cmd in TREE for p in cmd.params if isinstance(p, click.Option)
                 for o in p.opts + p.secondary_opts} | {"--help"}
+ENV_VARS = {p.envvar for _, cmd in TREE for p in cmd.params if isinstance(getattr(p, "envvar", None), str)}
 
 
 TOKEN = re.compile(r"[A-Za-z0-9_./*-]*[A-Za-z][A-Za-z0-9_./*-]*")
@@ -49,12 +51,14 @@ TOKEN = re.compile(r"[A-Za-z0-9_./*-]*[A-Za-z][A-Za-z0-9_./*-]*")
 def latin_words(text: str, allowed: set[str] = frozenset()) -> list[str]:
     """Latin-letter words of `text` that are none of the allowed kinds."""
     bad = []
+    for key in KEYS:
+        text = text.replace(key, "")
     for m in TOKEN.finditer(text):
         for token in m.group(0).split("/"):  # 收到/*.xlsx, .xlsx/.csv, ./selfeval-archive/
             if not re.search("[A-Za-z]", token) or re.fullmatch(r"[^A-Za-z]*\.[a-z]{2,5}", token):
                 continue  # no letters, or a file extension (.xlsx, 文件.xlsx)
             core = token.strip(".*")
-            if core in OPTION_NAMES or core in COMMAND_NAMES or core == PROGRAM or core in PROPER_NAMES:
+            if core in OPTION_NAMES | COMMAND_NAMES | ENV_VARS | PROPER_NAMES or core == PROGRAM:
                 continue
             if core not in allowed:
                 bad.append(token)

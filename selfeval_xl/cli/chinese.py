@@ -127,6 +127,9 @@ def _param_row(param: click.Parameter, ctx: click.Context) -> tuple[str, str]:
     limits = range_text(param)
     if limits:
         extras.append(f"取值：{limits}")
+    envvar = param.envvar if getattr(param, "show_envvar", False) else None
+    if envvar:
+        extras.append("也可用环境变量 " + "、".join([envvar] if isinstance(envvar, str) else list(envvar)))
     right = (getattr(param, "help", None) or "").strip()
     if extras:
         right += ("  " if right else "") + "［" + "；".join(extras) + "］"

@@ -16,10 +16,11 @@ from rich.console import Console
 
 from selfeval_xl.cli import app
 from selfeval_xl.ledger import DEFAULT_ARCHIVE
+from selfeval_xl.oserrors import explain
 
 PASSWORD_ENV = "SELFEVAL_ADMIN_PASSWORD"
-ArchiveOpt = Annotated[Path, typer.Option("--archive", "-a", metavar="DIR", help="报送库文件夹（默认 ./selfeval-archive/）")]
-RosterOpt = Annotated[Path, typer.Option("--roster", "-r", metavar="FILE", help="部门名单（.xlsx 或 .csv，列：预算编码、部门名称）")]
+ArchiveOpt = Annotated[Path, typer.Option("--archive", "-a", metavar="文件夹", help="报送库文件夹（默认 ./selfeval-archive/）")]
+RosterOpt = Annotated[Path, typer.Option("--roster", "-r", metavar="文件", help="部门名单（.xlsx 或 .csv，列：预算编码、部门名称）")]
 
 
 def _usage(message: str) -> NoReturn:
@@ -44,14 +45,14 @@ def _addresses(host: str, port: int) -> list[str]:
 def serve(
     roster: RosterOpt,
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
-    year: Annotated[int | None, typer.Option("--year", "-y", min=2000, max=2100, help="报送年度（默认为上一年）")] = None,
-    host: Annotated[str, typer.Option("--host", help="监听地址：127.0.0.1 只允许本机访问，0.0.0.0 允许单位内网访问")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="端口")] = 8000,
-    admin_password: Annotated[str | None, typer.Option("--admin-password", envvar=PASSWORD_ENV, show_envvar=True,
+    year: Annotated[int | None, typer.Option("--year", "-y", metavar="年度", min=2000, max=2100, help="报送年度（默认为上一年）")] = None,
+    host: Annotated[str, typer.Option("--host", metavar="地址", help="监听地址：127.0.0.1 只允许本机访问，0.0.0.0 允许单位内网访问")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", metavar="端口号", min=1, max=65535, help="端口")] = 8000,
+    admin_password: Annotated[str | None, typer.Option("--admin-password", metavar="密码", envvar=PASSWORD_ENV, show_envvar=True,
                                                        help="财政局管理密码（只保存其加盐散列；不给出时沿用上次设置的密码）")] = None,
-    max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1, max=50, help="上传文件大小上限（MB）")] = 20,
+    max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1, max=50, help="上传文件大小上限（兆字节）")] = 20,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=16, help="审核进程数")] = 2,
-    https_cookies: Annotated[bool, typer.Option("--https-cookies", help="登录 Cookie 只经 HTTPS 发送（在 HTTPS 反向代理后使用）")] = False,
+    https_cookies: Annotated[bool, typer.Option("--https-cookies", help="登录凭据只经加密连接发送（网站经加密的反向代理对外时使用）")] = False,
 ) -> None:
     """网页报送：各部门在浏览器中上传自评表、立即看到审核结果；财政局查看报送情况、下载汇总。
 
@@ -81,7 +82,7 @@ def serve(
     except SetupError as exc:
         _usage(str(exc))
     except OSError as exc:
-        _usage(f"无法使用报送库 {archive}：{exc.strerror or exc}")
+        _usage(f"无法使用报送库。{explain(exc, exc.filename or archive, writing=True)}")
     coded = len(_coded(archive, web.state.web.roster))
     out.print(f"网页报送已启动（{the_year} 年度，名单 {len(web.state.web.roster)} 个部门，已发登录码 {coded} 个；"
               f"报送库 {archive}）。", markup=False)
@@ -105,16 +106,16 @@ def _coded(archive: Path, roster: dict[str, object]) -> list[str]:
 
 @app.command("access-codes")
 def access_codes(
-    roster: Annotated[Path | None, typer.Option("--roster", "-r", metavar="FILE",
+    roster: Annotated[Path | None, typer.Option("--roster", "-r", metavar="文件",
                                                 help="部门名单（.xlsx 或 .csv，列：预算编码、部门名称）")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE.xlsx", help="登录码表（预算编码、部门名称、登录码）")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="文件.xlsx", help="登录码表（预算编码、部门名称、登录码）")] = None,
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     dept: Annotated[list[str] | None, typer.Option("--dept", "-d", metavar="预算编码",
                                                    help="只为这些部门重新生成（可多次给出）；默认名单上的全部部门")] = None,
-    bureau: Annotated[bool, typer.Option("--bureau", help="生成一个财政局 API 令牌（显示一次，只保存其散列）")] = False,
-    revoke: Annotated[bool, typer.Option("--revoke-tokens", help="作废全部财政局 API 令牌")] = False,
+    bureau: Annotated[bool, typer.Option("--bureau", help="生成一个财政局接口令牌（显示一次，只保存其散列）")] = False,
+    revoke: Annotated[bool, typer.Option("--revoke-tokens", help="作废全部财政局接口令牌")] = False,
 ) -> None:
-    """生成网页报送的登录码：每个部门一个（写入 Excel 表，旧登录码随即失效），或财政局 API 令牌。"""
+    """生成网页报送的登录码：每个部门一个（写入 Excel 表，旧登录码随即失效），或财政局接口令牌。"""
     from selfeval_xl.roster import RosterError, read_roster
     from selfeval_xl.web import credentials
     from selfeval_xl.web.codes_xlsx import write_codes
@@ -124,10 +125,10 @@ def access_codes(
         _usage("请给出 --roster 名单和 -o 登录码表，或 --bureau 生成财政局令牌。")
     if revoke:
         n = credentials.revoke_tokens(archive)
-        out.print(f"已作废财政局 API 令牌 {n} 个。", markup=False)
+        out.print(f"已作废财政局接口令牌 {n} 个。", markup=False)
     if bureau:
         token = credentials.issue_token(archive)
-        out.print("财政局 API 令牌（只显示这一次，请妥善保存；用法：Authorization: Bearer <令牌>）：", markup=False)
+        out.print("财政局接口令牌（只显示这一次，请妥善保存；用法：Authorization: Bearer <令牌>）：", markup=False)
         typer.echo(token)
     if roster is None:
         return
@@ -152,6 +153,6 @@ def access_codes(
         rows = credentials.issue_codes(archive, [(e.code, e.name) for e in entries])
         write_codes(output, rows)
     except OSError as exc:
-        _usage(f"无法写出 {exc.filename or output}：{exc.strerror or exc}")
+        _usage(f"无法写出文件。{explain(exc, exc.filename or output, writing=True)}")
     out.print(f"已为 {len(rows)} 个部门生成登录码，写入 {output}；这些部门原来的登录码已失效。"
               "请把登录码单独交给各部门。", markup=False)
