@@ -1,4 +1,4 @@
-"""One run, one table of ratios: the speed and memory targets of issues 2–5.
+"""One run, one table of ratios: the speed and memory targets of issues 2–5 and 10.
 
 Ratios are measured within a single run on the same files (not timed tests), so they say
 something on any machine: the check against the bare parse floor and against an openpyxl
@@ -467,20 +467,60 @@ def section_d(res: Results, tmp: Path, ct: CheckTimes | None, status_n: int) -> 
             secs < 1)
 
 
+def section_e(res: Results, tmp: Path, n: int, pdf_n: int) -> None:
+    """Issue 10: rendering reports (.docx) against check on the same files; PDF in one soffice."""
+    render_batch = lookup("selfeval_xl.render:render_batch")
+    if render_batch is None:
+        res.skip("e", "render.render_batch not available yet")
+        return
+    from selfeval_xl.pipeline import check_paths
+
+    print(f"e) building {n} filled submissions of distinct departments …", flush=True)
+    paths = build_corpus(tmp / "render-corpus", n, distinct=n)  # one report per department
+    check_end_to_end(paths[:20], tmp / "warm-e.json")
+    check_t, _ = timed(lambda: check_end_to_end(paths, tmp / "check-e.json"))
+    out = tmp / "reports"
+
+    def run() -> Any:
+        return render_batch(check_paths(paths, workers=1, progress=False), out)
+
+    t, rep = timed(run)
+    written = rep.count("written")
+    ratio = t / check_t
+    res.add("e", f"render {written} reports to .docx ({t.wall:.1f} s) ÷ check", ratio_text(ratio), "≤ 2×",
+            ratio.cpu <= 2 and written == n)
+    if not pdf_n:
+        return
+    convert = lookup("selfeval_xl.render.pdf:convert_batch")
+    load_style = lookup("selfeval_xl.render:load_style")
+    if convert is None or load_style is None or shutil.which("soffice") is None:
+        res.skip("e", "PDF: LibreOffice (soffice) not installed")
+        return
+    docs = sorted(out.glob("*.docx"))[:pdf_n]
+    result = convert(docs, tmp / "pdf", [load_style("dept-selfeval")])
+    per = result.seconds / max(1, len(result.written))
+    res.add("e", f"PDF of {len(result.written)} reports, one soffice process",
+            f"{result.seconds:.1f} s = {per:.2f} s/report", "measured", None)
+
+
 # ---------------------------------------------------------------------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    full = {"n": 2000, "size": 10000, "templates": 1000, "status_n": 10000, "openpyxl_n": 100, "web_uploads": 500}
-    quick = {"n": 200, "size": 1000, "templates": 100, "status_n": 1000, "openpyxl_n": 20, "web_uploads": 100}
+    full = {"n": 2000, "size": 10000, "templates": 1000, "status_n": 10000, "openpyxl_n": 100, "web_uploads": 500,
+            "reports": 1000, "pdf_n": 150}
+    quick = {"n": 200, "size": 1000, "templates": 100, "status_n": 1000, "openpyxl_n": 20, "web_uploads": 100,
+             "reports": 100, "pdf_n": 20}
     ap.add_argument("--n", type=int, help="filled submissions for b/c/d (default 2000; quick 200)")
     ap.add_argument("--size", type=int, help="files for the memory measurement, also size/5 (default 10000; 0: skip)")
     ap.add_argument("--templates", type=int, help="roster templates for a (default 1000)")
     ap.add_argument("--status-n", type=int, help="recorded submissions for status (default 10000)")
     ap.add_argument("--openpyxl-n", type=int, help="files read with openpyxl, scaled per file (default 100)")
+    ap.add_argument("--reports", type=int, help="reports rendered to .docx for e (default 1000)")
+    ap.add_argument("--pdf-n", type=int, help="of which converted to PDF in one soffice (default 150; 0: skip)")
     ap.add_argument("--quick", action="store_true", help="small sizes for a quick look (explicit options win)")
-    ap.add_argument("--only", default="a,b,c,d,web", help="comma-separated sections (a,b,c,d,web)")
+    ap.add_argument("--only", default="a,b,c,d,e,web", help="comma-separated sections (a,b,c,d,e,web)")
     ap.add_argument("--web-uploads", type=int, help="uploads for web, by 50 departments (default 500; quick 100)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data")
     args = ap.parse_args(argv)
@@ -510,6 +550,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "d" in only:
             print("d) ledger")
             section_d(res, tmp, ct, args.status_n)
+        if "e" in only:
+            print("e) render reports")
+            section_e(res, tmp, args.reports, args.pdf_n)
         if "web" in only:
             from bench_web import section_web  # its own module: the web intake under load
 

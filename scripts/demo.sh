@@ -101,6 +101,21 @@ else
   skip "汇总" "$why"
 fi
 
+# 4b. The published report of the seed department, generated from its workbook (one source).
+sample="$subs/906017_临湘市委网信办.xlsx"
+reports="$out/报告"
+why=$(why_not render "$sample")
+if [ -z "$why" ]; then
+  if command -v soffice >/dev/null 2>&1; then
+    run_step "生成自评报告（Word 和 PDF）" 0 "$sx" render "$sample" -o "$reports/" --pdf
+  else
+    echo "（未安装 LibreOffice：只生成 Word 报告，不生成 PDF）"
+    run_step "生成自评报告（Word）" 0 "$sx" render "$sample" -o "$reports/"
+  fi
+else
+  skip "生成自评报告" "$why"
+fi
+
 # 5. Collection ledger and filing status against the roster.
 why=$(why_not collect "$subs" "$previous")
 if [ -z "$why" ]; then
@@ -133,6 +148,7 @@ show "审核结果（JSON）：" "$out/审核结果.json"
 show "审核结果（Excel）：" "$out/审核结果.xlsx"
 show "退回修改（已标注问题）：" "$out/退回修改/"
 show "汇总表：" "$summary"
+show "自评报告（Word / PDF）：" "$reports/"
 show "报送库：" "$archive/"
 show "报送情况（Excel）：" "$out/报送情况.xlsx"
 show "催报通知：" "$out/催报通知/"
