@@ -3,13 +3,13 @@ reader's zip and XML limits: is it ours, and was it made from the same source an
 
 from __future__ import annotations
 
-import pyexpat
 from dataclasses import dataclass
 from pathlib import Path
 
 from selfeval_xl.read import limits
+from selfeval_xl.read.budget import Budget
 from selfeval_xl.read.errors import Refused
-from selfeval_xl.read.xmlsafe import local, parser
+from selfeval_xl.read.xmlsafe import feed, parser, split
 from selfeval_xl.read.zipparts import Parts
 
 
@@ -26,7 +26,8 @@ class Existing:
 
 def core_properties(data: bytes) -> dict[str, str]:
     """Element local name → text of docProps/core.xml (dc:identifier, cp:version, …)."""
-    parts = Parts(data)
+    budget = Budget()
+    parts = Parts(data, budget)
     xml = parts.read_opt("docProps/core.xml")
     if xml is None:
         return {}
@@ -36,7 +37,7 @@ def core_properties(data: bytes) -> dict[str, str]:
     p = parser()
 
     def start(name: str, _attrs: dict[str, str]) -> None:
-        stack.append(local(name))
+        stack.append(split(name)[1])
         text.clear()
 
     def end(_name: str) -> None:
@@ -46,7 +47,7 @@ def core_properties(data: bytes) -> dict[str, str]:
     p.StartElementHandler = start
     p.EndElementHandler = end
     p.CharacterDataHandler = text.append
-    p.Parse(xml, True)
+    feed(p, xml, "docProps/core.xml", budget)
     return out
 
 
@@ -56,6 +57,6 @@ def read_existing(path: Path) -> Existing | None:
         if path.stat().st_size > limits.MAX_FILE_SIZE:
             return None
         props = core_properties(path.read_bytes())
-    except (OSError, Refused, ValueError, pyexpat.ExpatError):
+    except (OSError, Refused, ValueError):
         return None  # not a readable .docx: certainly not a report of ours
     return Existing(props.get("identifier", ""), props.get("version", ""), props.get("contentStatus", ""))
