@@ -312,3 +312,8 @@ def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
     assert CliRunner().invoke(app, ["render", "-o", str(tmp_path)]).exit_code == 2  # no input
     res = CliRunner().invoke(app, ["render", str(FAILING), "-o", str(tmp_path / "o")])
     assert res.exit_code == 1 and "未生成" in res.output
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SEED_XLSX, inbox / "a.xlsx")
+    res = CliRunner().invoke(app, ["render", str(inbox), "-o", str(inbox / "报告")])  # reports into the inbox
+    assert res.exit_code == 2 and not (inbox / "报告").exists()

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from selfeval_xl.cli import app
+from selfeval_xl.inbox.guard import Output, output_problems
 
 if TYPE_CHECKING:
     from selfeval_xl.model.submission import Submission
@@ -71,6 +72,10 @@ def render(
         _usage(err, "请二选一：给出报表文件/文件夹，或用 --archive 从报送库生成。")
     if archive is None and not paths:
         _usage(err, "请给出报表文件、文件夹或通配符，或用 --archive 指定报送库。")
+    clashes = output_problems([archive] if archive is not None else list(paths or []),
+                              [Output("-o", output, folder=True)])
+    if clashes:
+        _usage(err, *clashes)
 
     if archive is not None:
         subs: list[Submission] | object = _from_archive(err, archive, year)
