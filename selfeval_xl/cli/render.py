@@ -90,7 +90,7 @@ def render(
             _usage(err, *problems)
         n = len(files)
         subs = check_paths(files, workers=workers or (1 if n < 24 else max(1, min(os.cpu_count() or 1, 8))),
-                           progress=True)
+                           progress=None)
         if year is not None:
             subs = [s for s in subs if s.year in (year, None)]
     try:
