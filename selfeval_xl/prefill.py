@@ -28,12 +28,13 @@ from typing import Any, NoReturn
 
 import yaml
 
-from selfeval_xl.model.spec import Field, Template
+from selfeval_xl.model.spec import Field, Template, scoped, split_scope
 
 MAX_UNITS = 50
 MAX_VALUES_BYTES = 10 * 1024 * 1024
 UNIT_NAME = "units.name"
 UNITS_KEY = "units"
+PARTS_KEY = "projects"  # a list, one mapping per repeated sheet (data-model.md §6's `projects[]`)
 
 _UNIT_NAME_FIELD = Field(key=UNIT_NAME, label="机构名称", type="text", max_length=60)
 _UNIT_SUFFIX = re.compile(r"^(?P<base>.+)\.u(?P<n>[1-9][0-9]*)$")
@@ -140,6 +141,17 @@ def parse_values(text: str, template: Template, *, name: str = "数据文件", j
     return _Flattener(template).run(data)
 
 
+def copies_in(values: Mapping[str, object]) -> int:
+    """How many repeated sheets (projects) the values fill: the highest 项目N! scope, at least 1."""
+    n = 1
+    for key in values:
+        scope = split_scope(key)[0]
+        digits = "".join(ch for ch in scope or "" if ch.isdigit())
+        if digits:
+            n = max(n, int(digits))
+    return n
+
+
 def units_in(values: Mapping[str, object]) -> int:
     """The number of accounting units the values need (highest `.uN`), 1 when none."""
     n = 1
@@ -223,7 +235,7 @@ class _Flattener:
         self.t = t
         self.out: dict[str, object] = {}
         self.unit_fields = {c: t.fields[c] for ut in t.unit_tables.values() for c in ut.columns if c in t.fields}
-        self.known = sorted(set(t.fields) | set(t.tables) | {UNIT_NAME + ".u1", UNITS_KEY}
+        self.known = sorted(set(t.fields) | set(t.tables) | {UNIT_NAME + ".u1", UNITS_KEY, PARTS_KEY}
                             | {f"{k}.u1" for k in self.unit_fields})
 
     def run(self, data: Mapping[Any, Any]) -> dict[str, object]:
@@ -233,6 +245,9 @@ class _Flattener:
 
     # A mapping extends the dotted path; lists are tables (or the `units` list); scalars are values.
     def walk(self, path: str, v: Any) -> None:
+        if path == PARTS_KEY and self.t.repeat is not None:
+            self.parts(v)
+            return
         if path in self.t.tables:
             self.table(path, v)
             return
@@ -299,6 +314,30 @@ class _Flattener:
                 raise PrefillError(f"表格 \"{key}\" 第 {i} 行应为“列: 值”映射", f"{key}[{i}]")
             for col, v in row.items():
                 self.scalar(f"{key}[{i}].{col}", v)
+
+    def parts(self, items: Any) -> None:
+        """`projects: [{project.name: …, funds: {…}, project_indicators: [...]}, …]`: one mapping
+        per repeated sheet; its keys become that sheet's scoped names (项目2!funds.rate)."""
+        sheet, repeat = self.t.repeated_sheet(), self.t.repeat
+        assert sheet is not None and repeat is not None
+        if not isinstance(items, list):
+            raise PrefillError(f"字段 \"{PARTS_KEY}\" 应为列表（每个{repeat.label}一项）", PARTS_KEY)
+        if len(items) > repeat.max:
+            raise PrefillError(f"{repeat.label}数 {len(items)} 超过上限 {repeat.max}", PARTS_KEY)
+        scoped_keys = self.t.sheet_scoped()
+        outer = self.out
+        for k, item in enumerate(items, start=1):
+            if not isinstance(item, Mapping):
+                raise PrefillError(f"字段 \"{PARTS_KEY}\" 第 {k} 项应为“字段: 值”映射", f"{PARTS_KEY}[{k}]")
+            self.out = {}
+            for key, v in item.items():
+                self.walk(str(key), v)
+            for name, v in self.out.items():
+                base = name.split("[", 1)[0]
+                if base not in scoped_keys and base.partition(".")[0] not in scoped_keys:
+                    raise PrefillError(f"字段 \"{name}\" 不在{repeat.label}表中（{PARTS_KEY} 第 {k} 项）", name)
+                outer[scoped(sheet.name.format(n=k), name)] = v
+            self.out = outer
 
     def units_list(self, items: list[Any]) -> None:
         if len(items) > MAX_UNITS:

@@ -232,6 +232,9 @@ def to_phone(raw: Any) -> Coerced:
 def coerce(field: Field, raw: Any) -> Coerced:
     """Dispatch on the field type (precision and sign are checked by the caller, on the value)."""
     t = field.type
+    if field.text_ok and isinstance(raw, str):  # words where a number may also stand (定性 indicators)
+        text = raw.strip()
+        return Coerced(text or None)
     if t == "money" or t == "number":
         return to_decimal(raw, t)
     if t == "integer":

@@ -14,20 +14,20 @@ from selfeval_xl.check.plan import Plan
 from selfeval_xl.check.values import read_values
 from selfeval_xl.model.snapshot import Snapshot
 
-IDENTITY = {"dept.code": "dept_code", "dept.name": "dept_name", "report.year": "year"}
-
-
 def identity(plan: Plan, snapshot: Snapshot) -> dict[str, Any]:
-    """预算编码, 部门名称 and 年度 as the cover reads (typed), else as the stamp records them."""
-    raw = {k: snapshot.raw.get(k) for k in IDENTITY if k in plan.by_name}
+    """预算编码, 部门名称 and 年度 (the template's identity fields) as the cover reads (typed),
+    else as the stamp records them."""
+    ident = plan.template.identity
+    keys = {ident.dept_code: "dept_code", ident.dept_name: "dept_name", ident.year: "year"}
+    raw = {k: snapshot.raw.get(k) for k in keys if k in plan.by_name}
     typed, problems = read_values(plan, raw)
     bad = {p.name for p, c in problems if c.bad}
     out: dict[str, Any] = {}
-    for key, stamp_key in IDENTITY.items():
+    for key, stamp_key in keys.items():
         v = typed.get(key) if key not in bad else None
         if v in (None, ""):
             s = (snapshot.stamp.get(stamp_key) or "").strip()
-            if key == "report.year":
+            if stamp_key == "year":
                 v = int(s) if s.isdigit() and len(s) == 4 else None
             else:
                 v = s or None

@@ -11,13 +11,12 @@ from dataclasses import replace
 
 from selfeval_xl.model.findings import Finding
 
-EXPLANATIONS = "explanations"
-
-
-def explained_rules(rows: dict[str, list[dict]]) -> set[str]:
-    """Rule ids with a non-empty 情况说明."""
-    out = set()
-    for row in rows.get(EXPLANATIONS, []):
+def explained_rules(rows: dict[str, list[dict]], table: str | None = None) -> set[str]:
+    """Rule ids with a non-empty 情况说明 in the template's explanations table (when not named:
+    any table with 规则编号/情况说明 columns, i.e. `rule` and `text`)."""
+    out: set[str] = set()
+    tables = [table] if table else [k for k, r in rows.items() if r and "rule" in r[0] and "text" in r[0]]
+    for row in (r for k in tables for r in rows.get(k, [])):
         rule, text = row.get("rule"), row.get("text")
         if isinstance(rule, str) and rule.strip() and isinstance(text, str) and text.strip():
             out.add(rule.strip())

@@ -92,8 +92,10 @@ def _anchor_cell(layout: Layout, inst: Instance) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=64)
-def plan_for(t: Template, units: int) -> Plan:
-    layout = build_layout(t, units)
+def plan_for(t: Template, units: int, copies: int = 1) -> Plan:
+    """The checker's plan; for a template with a repeated sheet, `copies=0` gives the view of
+    one copy with names as in the spec (each project sheet is checked through it)."""
+    layout = build_layout(t, units, copies)
     inputs = tuple(_input_plan(t, units, inp) for inp in layout.inputs.values())
     by_name = {p.name: p for p in inputs}
     tables: dict[str, list[list[InputPlan]]] = {}

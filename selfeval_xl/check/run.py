@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 from selfeval_xl.check.checks.amounts import check_negative, check_precision
 from selfeval_xl.check.checks.coercion import check_coercion
@@ -22,6 +23,7 @@ from selfeval_xl.check.checks.required import check_required
 from selfeval_xl.check.checks.rules import check_rules
 from selfeval_xl.check.context import Context
 from selfeval_xl.check.damaged import identity
+from selfeval_xl.check.env import CachedEnv
 from selfeval_xl.check.explain import explained_rules, mark_explained
 from selfeval_xl.check.integrity import check_protection, check_sheets, check_template_cells, usable_raw
 from selfeval_xl.check.plan import Plan, plan_for
@@ -29,8 +31,9 @@ from selfeval_xl.check.values import filled_rows, read_values
 from selfeval_xl.model import codes
 from selfeval_xl.model.findings import Finding
 from selfeval_xl.model.snapshot import Snapshot
-from selfeval_xl.model.spec import Template
-from selfeval_xl.model.submission import Submission
+from selfeval_xl.model.spec import Template, split_scope
+from selfeval_xl.model.submission import Part, Submission
+from selfeval_xl.rules.evaluate import computed_values
 from selfeval_xl.spec import available, template_for
 
 Check = Callable[[Context], Iterator[Finding]]
@@ -54,7 +57,7 @@ def _template(template_id: str, version: str) -> Template | None:
 def _shell(s: Snapshot) -> Submission:
     return Submission(file=s.path, sha256=s.sha256, size=s.size, mtime=s.mtime, format=s.format,
                       template_id=s.template_id, template_version=s.template_version, units=s.units,
-                      findings=list(s.findings), readable=s.readable)
+                      findings=list(s.findings), readable=s.readable, copies=s.copies)
 
 
 def _no_template(s: Snapshot) -> Finding:
@@ -69,7 +72,8 @@ def _damaged(sub: Submission, plan: Plan, snapshot: Snapshot) -> Submission:
     """Our template, damaged (a sheet missing or shifted): no rule is evaluated on it, but when
     the cover or stamp names the department and year it is that department's failed return."""
     ident = identity(plan, snapshot)
-    if (ident["dept.code"] or ident["dept.name"]) and any(f.severity == "error" for f in sub.findings):
+    who = plan.template.identity
+    if (ident[who.dept_code] or ident[who.dept_name]) and any(f.severity == "error" for f in sub.findings):
         sub.values = ident
         sub.readable = True  # identified: status fail (未通过), filed under the department
     return sub
@@ -92,7 +96,8 @@ def check_snapshot(snapshot: Snapshot) -> Submission:
         sub.findings.append(codes.make("tampered-cell", detail=f"单位数 {snapshot.units} 超出 1–50 的范围，无法按模板读取"))
         sub.readable = False
         return sub
-    plan = plan_for(t, snapshot.units)
+    sub.identity = (t.identity.dept_name, t.identity.dept_code, t.identity.year)
+    plan = plan_for(t, snapshot.units, snapshot.copies)  # the workbook's own layout (every project sheet)
     if not snapshot.readable:
         return _damaged(sub, plan, snapshot)
     raw, skipped = usable_raw(plan, snapshot)
@@ -103,13 +108,68 @@ def check_snapshot(snapshot: Snapshot) -> Submission:
                 sub.findings.extend(check(ctx))
             sub.readable = False
             return _damaged(sub, plan, replace(snapshot, raw=raw))
-    typed, problems = read_values(plan, raw)
+    integrity = snapshot.sheets is not None
+    if t.repeat is None:
+        findings, sub.values, sub.tables = _check_view(plan, replace(snapshot, raw=raw), skipped, integrity)
+        sub.findings.extend(findings)
+        return sub
+    if integrity:  # the whole workbook's integrity once; then each project sheet through the view
+        ctx = Context(plan, snapshot, {}, [], {}, skipped=skipped)
+        for check in INTEGRITY_CHECKS:
+            sub.findings.extend(check(ctx))
+    return _check_copies(t, replace(snapshot, raw=raw), sub)
+
+
+def _check_view(plan: Plan, snapshot: Snapshot, skipped: dict[str, Finding] | None = None,
+                integrity: bool = False) -> tuple[list[Finding], dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """(findings, scalar values, filled table rows) of one view of the inputs."""
+    typed, problems = read_values(plan, snapshot.raw)
+    problems = [(p, c) for p, c in problems if p.field.compute is None]  # formula cells: their rule says it
     bad = {p.name for p, c in problems if c.bad}
-    ctx = Context(plan, snapshot, typed, problems, filled_rows(plan, typed, bad), bad=bad, skipped=skipped)
-    checks = CHECKS if snapshot.sheets is not None else CHECKS[len(INTEGRITY_CHECKS):]
+    read = {n: typed.get(n) for n in plan.layout.computed}
+    # computed cells (执行率, 参考得分) are recomputed from the inputs: a file's cached results are
+    # never trusted (a .xls re-save or a stale cache); the rule on the cell itself sees what was read
+    recomputed = computed_values(plan.layout.computed, CachedEnv(plan, typed), typed)
+    for n, v in recomputed.items():
+        if v is None:
+            typed.pop(n, None)
+    ctx = Context(plan, snapshot, typed, problems, filled_rows(plan, typed, bad), bad=bad, read_computed=read,
+                  skipped=dict(skipped or {}))
+    checks = CHECKS if integrity else CHECKS[len(INTEGRITY_CHECKS):]
     for check in checks:
         ctx.findings.extend(check(ctx))
-    sub.findings.extend(mark_explained(ctx.findings, explained_rules(ctx.rows)))
-    sub.values = {p.name: (None if p.name in bad else typed.get(p.name)) for p in plan.scalars}
-    sub.tables = ctx.rows
+    findings = mark_explained(ctx.findings, explained_rules(ctx.rows, plan.template.explanations))
+    values = {p.name: (None if p.name in bad else typed.get(p.name)) for p in plan.scalars}
+    return findings, values, ctx.rows
+
+
+def _check_copies(t: Template, snapshot: Snapshot, sub: Submission) -> Submission:
+    """A workbook with a repeated sheet (one per project): each copy is checked through the view
+    of one copy, with the workbook-level inputs beside it; findings name the copy's sheet."""
+    plan = plan_for(t, snapshot.units, 0)
+    view_sheet = plan.layout.scopes[0]
+    scoped_keys = t.sheet_scoped()
+    common = {n: v for n, v in snapshot.raw.items() if split_scope(n)[0] is None}
+    by_scope: dict[str, dict[str, Any]] = {}
+    for n, v in snapshot.raw.items():
+        scope, base = split_scope(n)
+        if scope is not None:
+            by_scope.setdefault(scope, {})[base] = v
+    scopes = [t.repeated_sheet().name.format(n=k) for k in range(1, snapshot.copies + 1)]  # type: ignore[union-attr]
+    for k, scope in enumerate(scopes):
+        view = replace(snapshot, raw={**common, **by_scope.get(scope, {})}, findings=[])
+        findings, values, rows = _check_view(plan, view)
+        for f in findings:
+            if f.sheet == view_sheet:
+                sub.findings.append(replace(f, sheet=scope))
+            elif k == 0:
+                sub.findings.append(f)
+        if k == 0:
+            sub.values = {n: v for n, v in values.items() if not _on_copy(n, scoped_keys)}
+        sub.parts.append(Part(scope, {n: v for n, v in values.items() if _on_copy(n, scoped_keys)},
+                              {n: r for n, r in rows.items() if n in scoped_keys}))
     return sub
+
+
+def _on_copy(name: str, scoped_keys: frozenset[str]) -> bool:
+    return name in scoped_keys or name.split("[", 1)[0].partition(".")[0] in scoped_keys

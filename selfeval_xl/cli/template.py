@@ -44,9 +44,12 @@ def template(
     password: Annotated[str | None, typer.Option("--password", metavar="密码", help="工作表保护密码（默认无密码）")] = None,
     workers_text: Annotated[str | None, typer.Option("--workers", metavar="进程数",
                                                      help="按名单生成时的并行进程数（默认为本机处理器核数）")] = None,
+    form: Annotated[str | None, typer.Option("--form", "--template", metavar="表样",
+                                             help="表样：dept-selfeval（部门整体支出，默认）或 project-selfeval（项目支出，每个项目一张表）")] = None,
+    projects_text: Annotated[str | None, typer.Option("--projects", metavar="项目数",
+                                                      help="项目支出表的项目数（每个项目一张工作表，默认 1）")] = None,
 ) -> None:
-    """生成自评表模板：空白表、预填表，或按部门名单每个部门一份（名称、编码、年度已锁定）。"""
-    from selfeval_xl.spec import default_template
+    """生成自评表模板：空白表、预填表，或按名单每个部门一份（名称、编码、年度已锁定）。"""
 
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -61,12 +64,29 @@ def template(
         _usage(err, f"--workers 应为不小于 1 的整数（现为 {workers}）")
     if password is not None and len(password) > 255:
         _usage(err, "--password 过长（最多 255 个字符）")
-    tpl = default_template()
+    tpl = _form(err, form)
+    copies = _int_option(err, "--projects", projects_text)
+    if copies is not None:
+        if tpl.repeat is None:
+            _usage(err, f"表样 {tpl.id} 没有项目表，不能使用 --projects")
+        elif not tpl.repeat.min <= copies <= tpl.repeat.max:
+            _usage(err, f"--projects 应为 {tpl.repeat.min} 至 {tpl.repeat.max} 的整数（现为 {copies}）")
+        if roster is not None:
+            _usage(err, "按名单生成时项目数取自名单（每个项目一行），不能同时使用 --projects")
     prefill = _load_values(err, values, tpl) if values is not None else {}
     if roster is not None:
         _roster_mode(out, err, tpl, roster, output, year, prefill, units, password, workers)
     else:
-        _single(out, err, tpl, output, year, prefill, units, password)
+        _single(out, err, tpl, output, year, prefill, units, password, copies)
+
+
+def _form(err: Console, form: str | None) -> Any:
+    from selfeval_xl.spec import default_template, template_ids
+
+    ids = template_ids()
+    if form is not None and form not in ids:
+        _usage(err, f"未知的表样 “{form}”（可用：{'、'.join(ids)}）")
+    return default_template(form) if form else default_template()
 
 
 def _int_option(err: Console, option: str, text: str | None) -> int | None:
@@ -96,38 +116,49 @@ def _units_needed(prefill: dict[str, Any]) -> int:
     return units_in(prefill)
 
 
-def _single(out: Console, err: Console, tpl: Any, output: Path | None, year: int | None,
-            prefill: dict[str, Any], units: int | None, password: str | None) -> None:
-    from selfeval_xl.generate import GenerateError, write_workbook
+def _default_output(tpl: Any) -> str:
+    return f"{tpl.title}.xlsx" if tpl.repeat is not None else DEFAULT_OUTPUT
 
-    target = output if output is not None else Path(DEFAULT_OUTPUT)
+
+def _single(out: Console, err: Console, tpl: Any, output: Path | None, year: int | None,
+            prefill: dict[str, Any], units: int | None, password: str | None, copies: int | None = None) -> None:
+    from selfeval_xl.generate import GenerateError, write_workbook
+    from selfeval_xl.prefill import copies_in
+
+    target = output if output is not None else Path(_default_output(tpl))
     if target.is_dir() or str(target).endswith(("/", os.sep)):
-        target = target / DEFAULT_OUTPUT
+        target = target / _default_output(tpl)
     if target.suffix.lower() != ".xlsx":
         _usage(err, f"输出文件名应以 .xlsx 结尾：{target}")
     if year is not None:
-        given = prefill.get("report.year")
+        given = prefill.get(tpl.identity.year)
         if given not in (None, "", year):
             _usage(err, f"--year {year} 与数据文件中的年度 {given} 不一致")
-        prefill["report.year"] = year
+        prefill[tpl.identity.year] = year
     needed = _units_needed(prefill)
     if units is not None and units < needed:
         _usage(err, f"数据文件含第 {needed} 个单位的数据，--units 不能小于 {needed}")
     n = units or needed
+    filled = copies_in(prefill) if tpl.repeat is not None else 1
+    if copies is not None and copies < filled:
+        _usage(err, f"数据文件含第 {filled} 个项目的数据，--projects 不能小于 {filled}")
+    k = copies or filled
     try:
-        write_workbook(target, tpl, units=n, values=prefill, password=password)
+        write_workbook(target, tpl, units=n, values=prefill, password=password, copies=k)
     except GenerateError as exc:
         _usage(err, str(exc))
     except OSError as exc:
         _write_error(err, exc, target)
     what = "预填的自评表" if prefill else "空白自评表"
-    out.print(f"已生成{what}：{target}" + (f"（{n} 个独立核算单位）" if n > 1 else ""), markup=False)
+    more = f"（{n} 个独立核算单位）" if n > 1 else (f"（{k} 个{tpl.repeat.label}表）" if tpl.repeat is not None else "")
+    out.print(f"已生成{what}：{target}" + more, markup=False)
 
 
 def _roster_mode(out: Console, err: Console, tpl: Any, roster: Path, output: Path | None, year: int | None,
                  prefill: dict[str, Any], units: int | None, password: str | None, workers: int | None) -> None:
     from selfeval_xl.generate import generate_roster
     from selfeval_xl.roster import RosterError, read_roster
+    from selfeval_xl.roster_items import read_item_roster
 
     outdir = output if output is not None else Path(DEFAULT_ROSTER_DIR)
     if outdir.suffix.lower() == ".xlsx" and not outdir.is_dir():
@@ -136,14 +167,14 @@ def _roster_mode(out: Console, err: Console, tpl: Any, roster: Path, output: Pat
         _usage(err, f"输出位置已存在且不是文件夹：{outdir}")
     if units is not None:
         _usage(err, "按名单生成时单位数取自名单的“单位数”列，不能同时使用 --units")
-    for key in ("dept.name", "dept.code", "report.year"):
+    for key in (tpl.identity.dept_name, tpl.identity.dept_code, tpl.identity.year):
         if key in prefill:
             _usage(err, f"按名单生成时 {key} 取自名单，数据文件中不能包含该字段")
     if year is None:
         year = date.today().year - 1
         out.print(f"未指定 --year，按 {year} 年度生成。", markup=False)
     try:
-        result = read_roster(roster)
+        result = read_item_roster(roster, tpl) if tpl.repeat is not None else read_roster(roster)
     except RosterError as exc:
         _usage(err, str(exc))
     for problem in result.problems:

@@ -19,7 +19,9 @@ from selfeval_xl.layout.types import FormulaCell, Layout
 from selfeval_xl.model.excel_date import to_serial
 from selfeval_xl.model.money import plain
 from selfeval_xl.rules.env import ValuesEnv
-from selfeval_xl.rules.evaluate import evaluate, live_text, skipped
+from selfeval_xl.model.money import Interval
+from selfeval_xl.model.spec import scoped, split_scope
+from selfeval_xl.rules.evaluate import NotNumeric, evaluate, live_text, skipped, value_of
 from selfeval_xl.rules.parse import refs
 
 NUMERIC = ("integer", "money", "number")
@@ -111,6 +113,7 @@ def excel_text(v: Any) -> str:
 def cached_values(layout: Layout, values: Mapping[str, Any]) -> dict[Cell, Any]:
     """Cell → cached result for every formula of `layout`, given the written input values."""
     typed = {name: typed_value(layout.inputs[name].field.type, v) for name, v in values.items()}
+    typed.update(computed_values(layout, typed))
     env = ValuesEnv(layout.template, layout.inputs, typed)
     xenv = _ExcelEnv(layout.template, layout.inputs, typed)
     by_cell = {inp.cell: name for name, inp in layout.inputs.items()}
@@ -126,6 +129,9 @@ def cached_values(layout: Layout, values: Mapping[str, Any]) -> dict[Cell, Any]:
             out[f.cell] = _unit_name(f, by_cell, values)
         elif f.kind == "footer":
             out[f.cell] = _footer(layout, f, typed)
+        elif f.kind == "computed" and f.name is not None:
+            v = typed.get(f.name)
+            out[f.cell] = "" if v is None else (_num(v) if isinstance(v, Decimal) else v)
     results: dict[str, str] = {}
     for f in layout.formulas:
         if f.kind == "result" and f.rule is not None:
@@ -144,6 +150,25 @@ def cached_values(layout: Layout, values: Mapping[str, Any]) -> dict[Cell, Any]:
     return out
 
 
+def computed_values(layout: Layout, typed: Mapping[str, Any]) -> dict[str, Any]:
+    """What each computed cell's formula shows for these inputs (None: blank, as the formula
+    shows "" when a divisor may be zero or an operand is not a number)."""
+    out: dict[str, Any] = {}
+    if not layout.computed:
+        return out
+    env = _ExcelEnv(layout.template, layout.inputs, {**typed})
+    for name, tree in layout.computed.items():
+        try:
+            v = value_of(tree, env)
+        except (ZeroDivisionError, NotNumeric):
+            v = None
+        if isinstance(v, Interval):
+            v = v.value
+        out[name] = v if v != "" else None
+        env.values[name] = out[name]  # type: ignore[index]
+    return out
+
+
 _MEMO: dict[tuple[Any, ...], dict[int, str]] = {}
 _RULE_INPUTS: dict[int, tuple[Layout, tuple[str, ...]]] = {}
 
@@ -159,8 +184,9 @@ def _rule_inputs(layout: Layout) -> tuple[str, ...]:
             if n in layout.inputs:
                 names.add(n)
             else:
-                table, _, col = n.partition(".")
-                names.update(f"{table}[{i}].{col}" for i in range(1, layout.template.tables[table].rows + 1))
+                scope, base = split_scope(n)
+                table, _, col = base.partition(".")
+                names.update(scoped(scope, f"{table}[{i}].{col}") for i in range(1, layout.template.tables[table].rows + 1))
     out = tuple(sorted(names))
     _RULE_INPUTS[id(layout)] = (layout, out)
     return out
@@ -170,7 +196,7 @@ def _checks(layout: Layout, typed: Mapping[str, Any], env: ValuesEnv, xenv: _Exc
     """Live-check texts by instance; memoized on the values the checks read (roster mode
     writes hundreds of workbooks whose figures are all blank)."""
     t = layout.template
-    key = (t.id, t.version, t.sha256, layout.units, tuple((n, typed.get(n)) for n in _rule_inputs(layout)))
+    key = (t.id, t.version, t.sha256, layout.units, layout.copies, tuple((n, typed.get(n)) for n in _rule_inputs(layout)))
     try:
         hit = _MEMO.get(key)
     except TypeError:  # an unhashable value: compute directly

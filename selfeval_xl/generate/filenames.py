@@ -25,10 +25,11 @@ def safe_part(text: str, fallback: str = "未命名") -> str:
     return s
 
 
-def roster_file_name(code: str, name: str, year: int | str, ext: str = ".xlsx") -> str:
-    """`906017_中共临湘市委网信办_2021.xlsx`, every part sanitized, the whole stem capped."""
+def roster_file_name(code: str, name: str, year: int | str, ext: str = ".xlsx", suffix: str = "") -> str:
+    """`906017_中共临湘市委网信办_2021.xlsx` (with a suffix: `…_2021_项目支出绩效自评表.xlsx`),
+    every part sanitized, the whole stem capped."""
     code_part = safe_part(code, "无编码")
-    year_part = safe_part(str(year), "年度")
+    year_part = safe_part(str(year), "年度") + (f"_{safe_part(suffix)}" if suffix else "")
     name_part = safe_part(name)
     room = MAX_STEM - _size(code_part) - _size(year_part) - 2
     name_part = _cut(name_part, max(3, room)).rstrip(". ") or "_"

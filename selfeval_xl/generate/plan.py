@@ -11,7 +11,7 @@ from selfeval_xl.generate.validation import validation_for
 from selfeval_xl.layout.cells import Cell, col_letter
 from selfeval_xl.layout.memo import per_layout
 from selfeval_xl.layout.types import ChoiceList, Layout, SheetLayout
-from selfeval_xl.model.spec import Field
+from selfeval_xl.model.spec import Field, scoped
 
 # LibreOffice cannot fit a single column wider than a portrait page to the page width (it
 # crops it instead): sheets with such a column (填表说明, 评价报告综述) print landscape.
@@ -74,7 +74,7 @@ def plan_of(layout: Layout) -> Plan:
         names = [m[0] for m in members]
         cells = [m[1] for m in members]
         validations.append((sheet, fld, names, cells, validation_options(fld, cells, layout.template.amount_unit,
-                                                                          dependent_list(layout, fld))))
+                                                                          dependent_list(layout, fld, sheet))))
     checks: dict[str, list[Cell]] = defaultdict(list)
     for f in layout.formulas:
         if f.kind in ("check", "result"):
@@ -96,13 +96,15 @@ def _longest_header(layout: Layout, s: SheetLayout) -> tuple[int, int] | None:
     return (longest.first_row - 1, longest.first_row - 1)
 
 
-def dependent_list(layout: Layout, fld: Field) -> tuple[ChoiceList, int, str] | None:
-    """The hidden list, the parent's sheet column and label when `fld` is a hierarchy's child."""
+def dependent_list(layout: Layout, fld: Field, sheet: str | None = None) -> tuple[ChoiceList, int, str] | None:
+    """The hidden list, the parent's sheet column and label when `fld` is a hierarchy's child
+    (on a repeated sheet, that sheet's own list)."""
     table, _, col = fld.key.partition(".")
-    cl = layout.choice_lists.get(table)
+    key = table if table in layout.choice_lists else scoped(sheet, table)
+    cl = layout.choice_lists.get(key)
     if cl is None or col != cl.child:
         return None
-    return cl, layout.tables[table].columns[cl.parent], layout.template.tables[table].column(cl.parent).label
+    return cl, layout.tables[key].columns[cl.parent], layout.template.tables[table].column(cl.parent).label
 
 
 def validation_options(fld: Field, cells: list[Cell], unit: str,

@@ -17,9 +17,8 @@ from typing import Any
 from selfeval_xl import runner
 from selfeval_xl.generate.filenames import roster_file_name
 from selfeval_xl.generate.workbook import write_workbook
-from selfeval_xl.model.spec import Template
+from selfeval_xl.model.spec import Template, scoped, split_scope
 
-LOCKED = ("dept.name", "dept.code", "report.year")
 CHUNK = 8  # departments per task: amortizes inter-process traffic
 
 
@@ -39,30 +38,53 @@ class _Job:
     path: Path
     units: int
     values: dict[str, Any]
+    copies: int = 1
 
 
-def entry_values(entry: Any, year: int) -> dict[str, Any]:
-    """Input values of one roster entry (RosterEntry: row, code, name, units, contact)."""
-    values: dict[str, Any] = {"dept.name": entry.name, "dept.code": entry.code, "report.year": year}
-    if getattr(entry, "contact", None):
-        values["contact.name"] = entry.contact
+def entry_values(entry: Any, year: int, template: Template | None = None) -> dict[str, Any]:
+    """Input values of one roster entry (RosterEntry: row, code, name, units, contact; an
+    ItemEntry also has items, one per repeated sheet)."""
+    if template is None:
+        from selfeval_xl.spec import default_template
+
+        template = default_template()
+    ident = template.identity
+    values: dict[str, Any] = {ident.dept_name: entry.name, ident.dept_code: entry.code, ident.year: year}
+    if getattr(entry, "contact", None) and ident.contact is not None:
+        values[ident.contact] = entry.contact
+    sheet = template.repeated_sheet()
+    for k, item in enumerate(getattr(entry, "items", None) or [], start=1):
+        if sheet is not None:
+            values.update({scoped(sheet.name.format(n=k), key): v for key, v in item.items()})
     return values
 
 
-def plan(entries: Iterable[Any], year: int, outdir: Path, common: Mapping[str, Any] | None = None) -> list[_Job]:
+def locked_names(template: Template, values: Mapping[str, Any]) -> list[str]:
+    """The prefilled inputs of fields the spec marks `roster: true` (name, code, year, 项目名称 …)."""
+    return [n for n in values if (f := template.fields.get(split_scope(n)[1])) is not None and f.roster]
+
+
+def plan(entries: Iterable[Any], year: int, outdir: Path, common: Mapping[str, Any] | None = None,
+         template: Template | None = None) -> list[_Job]:
     """One job per entry, with unique, safe file names (a clash gets the row number appended)."""
     jobs: list[_Job] = []
     used: set[str] = set()
     for e in entries:
-        name = roster_file_name(e.code, e.name, year)
+        name = roster_file_name(e.code, e.name, year, suffix=_suffix(template))
         if name.casefold() in used:
             stem, ext = os.path.splitext(name)
             name = f"{stem}_第{e.row}行{ext}"
         used.add(name.casefold())
-        values = {**(common or {}), **entry_values(e, year)}
+        values = {**(common or {}), **entry_values(e, year, template)}
         units = max(1, int(getattr(e, "units", 1) or 1), _units_in(values))
-        jobs.append(_Job(e.row, outdir / name, units, values))
+        jobs.append(_Job(e.row, outdir / name, units, values, max(1, len(getattr(e, "items", None) or []))))
     return jobs
+
+
+def _suffix(template: Template | None) -> str:
+    """Workbooks of a template with repeated sheets carry its title, so both forms of one
+    department can share a folder."""
+    return template.title if template is not None and template.repeat is not None else ""
 
 
 def _units_in(values: Mapping[str, Any]) -> int:
@@ -88,7 +110,8 @@ def _run(jobs: Sequence[_Job]) -> list[tuple[int, Path, str | None]]:
     out: list[tuple[int, Path, str | None]] = []
     for job in jobs:
         try:
-            write_workbook(job.path, _template, units=job.units, values=job.values, locked=LOCKED, password=_password)
+            write_workbook(job.path, _template, units=job.units, values=job.values,
+                           locked=locked_names(_template, job.values), password=_password, copies=job.copies)
             out.append((job.row, job.path, None))
         except Exception as exc:  # one bad department must not stop the others
             out.append((job.row, job.path, str(exc) or type(exc).__name__))
@@ -133,7 +156,7 @@ def _generate(entries: list[Any], outdir: Any, year: int, template: Template, wo
     t0 = time.perf_counter()
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    jobs = plan(entries, year, out, values)
+    jobs = plan(entries, year, out, values, template)
     report = GenerateReport(out)
     workers = max(1, workers or os.cpu_count() or 1)
     chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]

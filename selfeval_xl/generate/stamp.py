@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from selfeval_xl import __version__
-from selfeval_xl.layout.types import META_KEYS, META_SHEET, PROPERTY_PREFIX
+from selfeval_xl.layout.types import COPIES_KEY, META_KEYS, META_SHEET, PROPERTY_PREFIX
 from selfeval_xl.model.spec import Template
 
 GENERATOR = "selfeval-xl"
@@ -33,8 +33,9 @@ def xml_safe(text: str) -> str:
     return _XML_INVALID.sub("", text)
 
 
-def stamp_values(template: Template, units: int, values: Mapping[str, Any]) -> dict[str, str]:
-    """Every META_KEYS entry as a string (blank when the workbook does not carry it yet)."""
+def stamp_values(template: Template, units: int, values: Mapping[str, Any], copies: int = 1) -> dict[str, str]:
+    """Every META_KEYS entry as a string (blank when the workbook does not carry it yet), plus
+    `copies` (sheets of the repeated kind) for a template that has one."""
 
     def text(name: str) -> str:
         v = values.get(name)
@@ -44,21 +45,24 @@ def stamp_values(template: Template, units: int, values: Mapping[str, Any]) -> d
         "template_id": template.id,
         "template_version": template.version,
         "spec_sha256": template.sha256,
-        "year": text("report.year"),
-        "dept_code": text("dept.code"),
-        "dept_name": text("dept.name"),
+        "year": text(template.identity.year),
+        "dept_code": text(template.identity.dept_code),
+        "dept_name": text(template.identity.dept_name),
         "units": str(units),
         "generator": GENERATOR,
         "generator_version": __version__,
     }
-    return {k: out[k] for k in META_KEYS}
+    stamp = {k: out[k] for k in META_KEYS}
+    if template.repeat is not None:
+        stamp[COPIES_KEY] = str(copies)
+    return stamp
 
 
 def write_stamp(wb: Any, stamp: Mapping[str, str], password: str, fmt: Any, sheet_class: Any = None) -> None:
     ws = wb.add_worksheet(META_SHEET, worksheet_class=sheet_class)
     ws.set_column(0, 0, 20)
     ws.set_column(1, 1, 70)
-    for row, key in enumerate(META_KEYS):
+    for row, key in enumerate(stamp):
         ws.write_string(row, 0, key, fmt)
         ws.write_string(row, 1, stamp[key], fmt)
         wb.set_custom_property(PROPERTY_PREFIX + key, xml_safe(stamp[key]), "text")

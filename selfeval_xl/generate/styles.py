@@ -26,6 +26,8 @@ STATIC: dict[str, dict[str, Any]] = {
     # formula cells (locked)
     "unit_name": {"border": 1, "valign": "vcenter", "align": "left", "shrink": True},
     "formula_number": {**_BOX, "align": "right", "num_format": "0.00"},
+    "formula_percent": {**_BOX, "align": "right", "num_format": "0.00%"},
+    "grid_text": {**_BOX, "align": "center"},
     "check": {**_BOX, "align": "center", "font_size": 10},
     "count": {**_BOX, "align": "center", "bold": True},
 }

@@ -47,6 +47,11 @@ def validation_for(f: Field, anchor_row: int, anchor_col: int, amount_unit: str 
     ref = f"{col_letter(anchor_col)}{anchor_row + 1}"
     title = _cut(f.label, _TITLE_MAX)
     opts: dict[str, Any]
+    if f.compute:
+        return None  # a locked formula cell
+    if f.text_ok:  # a number, or words for a 定性 indicator: a prompt, no restriction
+        return {"validate": "any", "input_title": title,
+                "input_message": _cut(f.prompt or "定量指标请填写数值（单位填在“度量单位”中）；定性指标可填写文字。", _MESSAGE_MAX)}
     if f.type == "money":
         lo = f.min if f.min is not None else Decimal(0)
         opts = {"validate": "custom", "value": _decimal_formula(f, ref, lo)}

@@ -65,19 +65,20 @@ def text_height(text: str, width: float) -> float:
 
 def write_workbook(path: str | os.PathLike[str], template: Template, *, units: int = 1,
                    values: Mapping[str, Any] | None = None, locked: Iterable[str] = (),
-                   password: str | None = None) -> None:
+                   password: str | None = None, copies: int = 1) -> None:
     """Write the workbook of `template` to `path` atomically (temp file + os.replace)."""
-    data = workbook_bytes(template, units=units, values=values, locked=locked, password=password)
+    data = workbook_bytes(template, units=units, values=values, locked=locked, password=password, copies=copies)
     write_bytes(path, data)
 
 
-
-
 def workbook_bytes(template: Template, *, units: int = 1, values: Mapping[str, Any] | None = None,
-                   locked: Iterable[str] = (), password: str | None = None) -> bytes:
-    """The .xlsx file as bytes (deterministic for the same arguments)."""
+                   locked: Iterable[str] = (), password: str | None = None, copies: int = 1) -> bytes:
+    """The .xlsx file as bytes (deterministic for the same arguments). `copies`: sheets of the
+    template's repeated kind (one per project), named 项目1 … 项目N, with sheet-scoped names."""
+    if copies < 1:
+        raise GenerateError("项目数应至少为 1")
     try:
-        layout = build_layout(template, units)
+        layout = build_layout(template, units, copies)
     except ValueError as exc:
         raise GenerateError(str(exc)) from exc
     vals = _with_defaults(layout, dict(values or {}))
@@ -103,6 +104,8 @@ def _validate(layout: Layout, values: Mapping[str, Any], locked: frozenset[str])
     for name, v in values.items():
         if name not in layout.inputs:
             raise GenerateError(f"未知的字段：{name}")
+        if layout.inputs[name].computed and v is not None:
+            raise GenerateError(f"字段 {name} 由公式计算，不能预填")
         if v is not None and not isinstance(v, str | int | float | Decimal | date):
             raise GenerateError(f"字段 {name} 的值类型不支持：{type(v).__name__}")
         if isinstance(v, bool):
@@ -139,7 +142,8 @@ class _Writer:
     def write(self) -> None:
         lay = self.layout
         wb = self.wb
-        wb.set_properties({"title": lay.template.title, "subject": xml_safe(str(self.values.get("dept.name") or "")),
+        dept = lay.template.identity.dept_name
+        wb.set_properties({"title": lay.template.title, "subject": xml_safe(str(self.values.get(dept) or "")),
                            "author": "selfeval-xl", "company": "", "created": CREATED})
         wb.set_calc_mode("auto")
         for s in lay.sheets:
@@ -155,7 +159,7 @@ class _Writer:
         for name, ref in lay.names.items():
             wb.define_name(name, "=" + ref)
         fmt_meta = self.fmt.meta
-        write_stamp(wb, stamp_values(lay.template, lay.units, self.values), self.password, fmt_meta, _Sheet)
+        write_stamp(wb, stamp_values(lay.template, lay.units, self.values, lay.copies), self.password, fmt_meta, _Sheet)
         for s in lay.sheets:
             self.sheets[s.name].protect(self.password)
         self.sheets[lay.sheets[0].name].activate()
@@ -199,7 +203,7 @@ class _Writer:
             ws.repeat_rows(*sp.repeat_rows)
         if sp.breaks:
             ws.set_h_pagebreaks(list(sp.breaks))
-        name = self.values.get("dept.name")
+        name = self.values.get(self.layout.template.identity.dept_name)
         header = xml_safe(name).strip() if isinstance(name, str) else ""
         if header:
             ws.set_header("&C" + header[:100].replace("&", "&&"))
@@ -233,6 +237,8 @@ class _Writer:
 
     def _inputs(self) -> None:
         for name, inp in self.layout.inputs.items():
+            if inp.computed:
+                continue  # a formula cell, written with the formulas
             ws = self.sheets[inp.cell.sheet]
             fmt = self._input_format(name, inp.style)
             r, c = inp.cell.row, inp.cell.col

@@ -17,7 +17,7 @@ from selfeval_xl.layout.types import (
     StaticCell,
     TableArea,
 )
-from selfeval_xl.model.spec import Block, Field, Rule, Table, Template
+from selfeval_xl.model.spec import Block, Field, Rule, Sheet, Table, Template, scoped, unscoped
 from selfeval_xl.rules.evaluate import precision_shown
 from selfeval_xl.rules.excel import ExcelCompiler
 from selfeval_xl.rules.parse import Compare, Expr, Op, Ref, parse, refs, rename
@@ -35,9 +35,15 @@ def table_cell(table: str, row: int, col: str) -> str:
 
 
 class _Builder:
-    def __init__(self, t: Template, units: int) -> None:
+    def __init__(self, t: Template, units: int, copies: int = 1) -> None:
         self.t = t
         self.units = units
+        self.copies = copies
+        self.scope: str | None = None  # the repeated sheet being laid out (names are scoped to it)
+        self.scoped_keys = t.sheet_scoped()
+        self.scopes: list[str] = []
+        self.grid_checks: dict[tuple[str | None, str], Cell] = {}
+        self.computed: dict[str, Expr] = {}
         self.sheets: list[SheetLayout] = []
         self.inputs: dict[str, InputCell] = {}
         self.tables: dict[str, TableArea] = {}
@@ -48,12 +54,21 @@ class _Builder:
         self.unit_rows: dict[str, dict[int, int]] = {}  # unit table → {unit (0 = total): row}
         self.unit_check_row: dict[str, int] = {}
         self.first_unit_table: str | None = None
-        self.pending_checks: list[tuple[str, Block, int]] = []  # (sheet, block, index)
+        self.pending_checks: list[tuple[str, Block, int, str | None]] = []  # (sheet, block, index, scope)
         self.form_rows: dict[str, tuple[str, int, int]] = {}  # field → (sheet, row, first check col)
         self.footer_check_cols: dict[str, int] = {}
         self.choice_lists: dict[str, ChoiceList] = {}
 
     # ---- helpers -------------------------------------------------------------------------
+    def key(self, name: str) -> str:
+        """`name` as laid out on the current sheet: scoped when it lives on the repeated sheet."""
+        if not self.scope:
+            return name
+        base = name.split("[", 1)[0]
+        if base in self.scoped_keys or base.partition(".")[0] in self.scoped_keys:
+            return scoped(self.scope, name)
+        return name
+
     def static(self, sheet: SheetLayout, row: int, col: int, text: str, style: str,
                span: int = 1, rowspan: int = 1) -> None:
         self.statics.append(StaticCell(Cell(sheet.name, row, col), text, style))
@@ -63,25 +78,40 @@ class _Builder:
     def input(self, sheet: SheetLayout, row: int, col: int, name: str, field: Field, span: int = 1,
               table: str | None = None, trow: int | None = None) -> None:
         cell = Cell(sheet.name, row, col)
-        self.inputs[name] = InputCell(cell, name, field, INPUT_STYLE[field.type], table, trow)
+        self.inputs[name] = InputCell(cell, name, field, INPUT_STYLE[field.type], table, trow, self.scope)
         if span > 1:
             sheet.merges.append((row, col, row, col + span - 1))
 
     # ---- blocks --------------------------------------------------------------------------
     def build(self) -> Layout:
         for s in self.t.sheets:
-            sheet = SheetLayout(s.name, s.widths)
-            sheet.landscape = sum(s.widths) > 120
-            self.sheets.append(sheet)
-            row = 0
-            for block in s.blocks:
-                row = getattr(self, f"_{block.kind}")(sheet, block, row)
-            sheet.rows = row
+            if not s.repeat:
+                self._sheet(s, s.name)
+            elif self.copies == 0:  # the checker's view: one copy, names as in the spec
+                self._sheet(s, s.name.format(n=1))
+                self.scopes.append(s.name.format(n=1))
+            else:
+                for k in range(1, self.copies + 1):
+                    self.scope = s.name.format(n=k)
+                    self.scopes.append(self.scope)
+                    self._sheet(s, self.scope)
+                self.scope = None
+        self._computed()
         self._instances()
         self._results_formulas()
         self._names()
         return Layout(self.t, self.units, self.sheets, self.inputs, self.tables, self.statics,
-                      self.formulas, self.instances, self.names, self.choice_lists)
+                      self.formulas, self.instances, self.names, self.choice_lists, self.copies, tuple(self.scopes),
+                      self.computed)
+
+    def _sheet(self, s: Sheet, name: str) -> None:
+        sheet = SheetLayout(name, s.widths)
+        sheet.landscape = sum(s.widths) > 120
+        self.sheets.append(sheet)
+        row = 0
+        for block in s.blocks:
+            row = getattr(self, f"_{block.kind}")(sheet, block, row)
+        sheet.rows = row
 
     def _width(self, sheet: SheetLayout) -> int:
         return max(1, len(sheet.widths))
@@ -118,8 +148,9 @@ class _Builder:
 
     def _form(self, sheet: SheetLayout, b: Block, row: int) -> int:
         width = self._width(sheet)
-        for key in b.fields:
-            f = self.t.fields[key]
+        for spec_key in b.fields:
+            f = self.t.fields[spec_key]
+            key = self.key(spec_key)
             if b.layout == "stacked":
                 self.static(sheet, row, 0, f.label, "section", span=width)
                 sheet.heights[row] = 20
@@ -133,8 +164,40 @@ class _Builder:
             sheet.heights[row] = 90 if f.type == "longtext" else 22
             row += 1
         if b.checks:
-            self.pending_checks.append((sheet.name, b, 0))
+            self.pending_checks.append((sheet.name, b, 0, self.scope))
         return row
+
+    def _grid(self, sheet: SheetLayout, b: Block, row: int) -> int:
+        """A matrix of inputs (项目资金: rows of sources × columns of figures), checks as rows below."""
+        ls = max(1, b.label_span)
+        ncols = ls + len(b.header) - 1
+        if b.caption:
+            self.static(sheet, row, 0, b.caption, "caption", span=max(ncols, self._width(sheet)))
+            row += 1
+        self.static(sheet, row, 0, b.header[0], "header", span=ls)
+        for j, text in enumerate(b.header[1:]):
+            self.static(sheet, row, ls + j, text, "header")
+        sheet.heights[row] = 30
+        row += 1
+        for line in b.rows:
+            self.static(sheet, row, 0, line[0], "label", span=ls)
+            for j, item in enumerate(line[1:]):
+                if item in self.t.fields:
+                    self.input(sheet, row, ls + j, self.key(item), self.t.fields[item])
+                else:
+                    self.static(sheet, row, ls + j, item, "grid_text")
+            sheet.heights[row] = 22
+            row += 1
+        span = min(3, ncols - 1)
+        for rid in b.checks:
+            self.static(sheet, row, 0, "校验：" + self.t.rule(rid).title, "label", span=ncols - span)
+            cell = Cell(sheet.name, row, ncols - span)
+            sheet.merges.append((row, ncols - span, row, ncols - 1))
+            self.grid_checks[(self.scope, rid)] = cell
+            sheet.heights[row] = 30
+            row += 1
+        self.pending_checks.append((sheet.name, b, ncols, self.scope))
+        return row + 1
 
     def _units(self, sheet: SheetLayout, b: Block, row: int) -> int:
         ut = self.t.unit_tables[b.table or ""]
@@ -196,7 +259,7 @@ class _Builder:
             self.unit_check_row[ut.key] = row
             sheet.heights[row] = 30
             row += 1
-        self.pending_checks.append((sheet.name, b, ncols))
+        self.pending_checks.append((sheet.name, b, ncols, self.scope))
         return row + 1
 
     def _table(self, sheet: SheetLayout, b: Block, row: int) -> int:
@@ -220,8 +283,8 @@ class _Builder:
         tall = any(col.type == "longtext" for col in t.columns)
         for i in range(1, t.rows + 1):
             for col, span in zip(t.columns, spans, strict=True):
-                self.input(sheet, row, cols[col.key], table_cell(t.key, i, col.key), replace(col, key=f"{t.key}.{col.key}"),
-                           span=span, table=t.key, trow=i)
+                self.input(sheet, row, cols[col.key], self.key(table_cell(t.key, i, col.key)),
+                           replace(col, key=f"{t.key}.{col.key}"), span=span, table=t.key, trow=i)
             sheet.heights[row] = 45 if tall else 20
             row += 1
         footer_row = None
@@ -238,8 +301,8 @@ class _Builder:
                                                      "footer", "formula_number"))
             sheet.heights[row] = 22
             row += 1
-        self.tables[t.key] = TableArea(t.key, sheet.name, first, t.rows, cols, footer_row)
-        self.pending_checks.append((sheet.name, b, ncols))
+        self.tables[self.key(t.key)] = TableArea(self.key(t.key), sheet.name, first, t.rows, cols, footer_row)
+        self.pending_checks.append((sheet.name, b, ncols, self.scope))
         if t.hierarchy:
             self._choice_list(sheet, t, first - 1, max(self._width(sheet), ncols + len(b.checks) + len(b.footer_checks)) + 1)
         return row + 1
@@ -254,8 +317,8 @@ class _Builder:
             for i, kid in enumerate(kids, start=1):
                 self.static(sheet, top + i, col + k, kid, "list")
             sheet.hidden_cols.append(col + k)
-        self.choice_lists[t.key] = ChoiceList(
-            t.key, parent, child, Cell(sheet.name, top + 1, col),
+        self.choice_lists[self.key(t.key)] = ChoiceList(
+            self.key(t.key), parent, child, Cell(sheet.name, top + 1, col),
             (Cell(sheet.name, top, col + 1), Cell(sheet.name, top, col + len(lists) - 1)),
             max(len(kids) for _, kids in lists))
 
@@ -264,9 +327,6 @@ class _Builder:
         return row  # filled once every instance is known
 
     # ---- rules ---------------------------------------------------------------------------
-    def _anchor(self, rule: Rule, expr: Expr) -> str:
-        return rule.anchor or refs(expr)[0]
-
     def _check_col(self, block: Block, rule_id: str, base: int) -> int:
         checks = [c for c in block.checks if c != "units-total"]
         if rule_id in checks:
@@ -274,50 +334,90 @@ class _Builder:
         return base + len(checks) + list(block.footer_checks).index(rule_id)
 
     def _instances(self) -> None:
-        where: dict[str, tuple[str, Block, int]] = {}
-        for sheet_name, block, base in self.pending_checks:
+        where: dict[tuple[str | None, str], tuple[str, Block, int]] = {}
+        scopes_of: dict[str, list[str | None]] = {}
+        for sheet_name, block, base, scope in self.pending_checks:
             for rid in list(block.checks) + list(block.footer_checks):
-                where.setdefault(rid, (sheet_name, block, base))
+                if (scope, rid) not in where:
+                    where[(scope, rid)] = (sheet_name, block, base)
+                    scopes_of.setdefault(rid, []).append(scope)
         for rule in self.t.rules:
-            sheet_name, block, base = where[rule.id]
             if rule.units:
                 self._units_total(rule)
                 continue
-            expr = parse(rule.expr or "")
-            when = parse(rule.when) if rule.when else None
-            anchor = self._anchor(rule, expr)
-            if rule.each:
-                area = self.tables[rule.each]
-                col = self._check_col(block, rule.id, base)
-                for i in range(1, area.rows + 1):
-                    mapping = {n: table_cell(rule.each, i, n.split(".", 1)[1]) for n in refs(expr)
-                               if n.startswith(rule.each + ".")}
-                    self.instances.append(Instance(rule, rename(expr, mapping), when, mapping.get(anchor, anchor),
-                                                   Cell(sheet_name, area.first_row + i - 1, col), row=i))
-                continue
-            if block.kind == "form":
-                fsheet, frow, fcol = self.form_rows[anchor]
-                same_row = [c for c in block.checks if self._anchor(self.t.rule(c), parse(self.t.rule(c).expr or "")) == anchor]
-                self.instances.append(Instance(rule, expr, when, anchor, Cell(fsheet, frow, fcol + same_row.index(rule.id))))
-                continue
-            if block.kind == "table":
-                area = self.tables[block.table or ""]
-                assert area.footer_row is not None
-                col = self._check_col(block, rule.id, base)
-                self.instances.append(Instance(rule, expr, when, anchor, Cell(sheet_name, area.footer_row, col)))
-                continue
-            # a unit table: the total row, then each unit row when per_unit
-            ut = self.t.unit_table_of(anchor)
-            assert ut is not None, rule.id
-            col = self._check_col(block, rule.id, base)
-            rows = self.unit_rows[ut.key]
-            self.instances.append(Instance(rule, expr, when, anchor, Cell(sheet_name, rows[0], col), unit=0))
-            if rule.per_unit and self.units > 1:
-                for u in range(1, self.units + 1):
-                    mapping = {n: unit_key(n, u) for n in refs(expr) if self.t.unit_table_of(n)}
-                    self.instances.append(Instance(rule, rename(expr, mapping), when, mapping.get(anchor, anchor),
-                                                   Cell(sheet_name, rows[u], col), unit=u))
+            for scope in scopes_of[rule.id]:
+                self.scope = scope
+                self._rule_instances(rule, *where[(scope, rule.id)])
+            self.scope = None
         self._check_formulas()
+
+    def _rule_instances(self, rule: Rule, sheet_name: str, block: Block, base: int) -> None:
+        spec_expr = parse(rule.expr or "")
+        spec_when = parse(rule.when) if rule.when else None
+        names = refs(spec_expr) + (refs(spec_when) if spec_when is not None else [])
+        mapping = {n: self.key(n) for n in names}
+        expr = rename(spec_expr, mapping)
+        when = rename(spec_when, mapping) if spec_when is not None else None
+        anchor = self.key(rule.anchor) if rule.anchor else refs(expr)[0]
+        if rule.each:
+            area = self.tables[self.key(rule.each)]
+            col = self._check_col(block, rule.id, base)
+            for i in range(1, area.rows + 1):
+                row_map = {n: self.key(table_cell(rule.each, i, n.split(".", 1)[1])) if n.startswith(rule.each + ".")
+                           else self.key(n) for n in names}
+                row_when = rename(spec_when, row_map) if spec_when is not None else None
+                row_anchor = self.key(table_cell(rule.each, i, rule.anchor.split(".", 1)[1])) if rule.anchor \
+                    else refs(rename(spec_expr, row_map))[0]
+                self.instances.append(Instance(rule, rename(spec_expr, row_map), row_when, row_anchor,
+                                               Cell(sheet_name, area.first_row + i - 1, col), row=i))
+            return
+        if block.kind == "form":
+            fsheet, frow, fcol = self.form_rows[anchor]
+            same_row = [c for c in block.checks if self._spec_anchor(c) == anchor]
+            self.instances.append(Instance(rule, expr, when, anchor, Cell(fsheet, frow, fcol + same_row.index(rule.id))))
+            return
+        if block.kind == "grid":
+            self.instances.append(Instance(rule, expr, when, anchor, self.grid_checks[(self.scope, rule.id)]))
+            return
+        if block.kind == "table":
+            area = self.tables[self.key(block.table or "")]
+            assert area.footer_row is not None
+            col = self._check_col(block, rule.id, base)
+            self.instances.append(Instance(rule, expr, when, anchor, Cell(sheet_name, area.footer_row, col)))
+            return
+        # a unit table: the total row, then each unit row when per_unit
+        ut = self.t.unit_table_of(anchor)
+        assert ut is not None, rule.id
+        col = self._check_col(block, rule.id, base)
+        rows = self.unit_rows[ut.key]
+        self.instances.append(Instance(rule, expr, when, anchor, Cell(sheet_name, rows[0], col), unit=0))
+        if rule.per_unit and self.units > 1:
+            for u in range(1, self.units + 1):
+                mapping = {n: unit_key(n, u) for n in refs(expr) if self.t.unit_table_of(n)}
+                self.instances.append(Instance(rule, rename(expr, mapping), when, mapping.get(anchor, anchor),
+                                               Cell(sheet_name, rows[u], col), unit=u))
+
+    def _spec_anchor(self, rule_id: str) -> str:
+        rule = self.t.rule(rule_id)
+        return self.key(rule.anchor or refs(parse(rule.expr or ""))[0])
+
+    def _computed(self) -> None:
+        """Computed cells (执行率, 参考得分): their formula over the inputs of their own sheet and row."""
+        for name, inp in self.inputs.items():
+            if inp.field.compute is None:
+                continue
+            tree = parse(inp.field.compute)
+            self.scope = inp.scope
+            if inp.table is not None:
+                mapping = {n: self.key(table_cell(inp.table, inp.row or 0, n.split(".", 1)[1]))
+                           if n.startswith(inp.table + ".") else self.key(n) for n in refs(tree)}
+            else:
+                mapping = {n: self.key(n) for n in refs(tree)}
+            self.scope = None
+            self.computed[name] = rename(tree, mapping)
+            formula = self.compiler(inp.cell.sheet).computed(self.computed[name])
+            style = "formula_percent" if inp.field.percent else "formula_number"
+            self.formulas.append(FormulaCell(inp.cell, formula, "computed", style, name=name))
 
     def _units_total(self, rule: Rule) -> None:
         if self.units == 1:
@@ -371,8 +471,8 @@ class _Builder:
             year = self.inputs["report.year"].cell.ref_from(sheet.name)
             formula = f'{region}&IF({year}="","    ",{year})&"{suffix}"'
             self.formulas = [FormulaCell(f.cell, formula, "title", "title") if f.kind == "title" else f for f in self.formulas]
-        if self.units == 1:
-            name = self.inputs["dept.name"].cell
+        if self.units == 1 and self.t.identity.dept_name in self.inputs:
+            name = self.inputs[self.t.identity.dept_name].cell
             self.formulas = [FormulaCell(f.cell, f'IF({name.ref_from(f.cell.sheet)}="","",{name.ref_from(f.cell.sheet)})',
                                          f.kind, f.style) if f.kind == "unit_name" and not f.formula else f
                              for f in self.formulas]
@@ -420,7 +520,7 @@ class _Builder:
                 self.names[name] = inp.cell.qualified()
         for key, area in self.tables.items():
             cols = sorted(area.columns.values())
-            t = self.t.tables[key]
+            t = self.t.tables[unscoped(key)]
             last_col = cols[-1]
             # the last column may be merged over several sheet columns (goals): name the first
             first = Cell(area.sheet, area.first_row, cols[0])
@@ -444,8 +544,13 @@ def _runs(insts: list[Instance], from_sheet: str) -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def build_layout(t: Template, units: int = 1) -> Layout:
-    """The layout of template `t` with `units` accounting units (1 = a single unit, no 合计 row)."""
+def build_layout(t: Template, units: int = 1, copies: int = 1) -> Layout:
+    """The layout of template `t` with `units` accounting units (1 = a single unit, no 合计 row)
+    and `copies` of its repeated sheet (one per project; 0 = the checker's one unscoped copy)."""
     if units < 1 or units > 50:
         raise ValueError("单位数应在 1–50 之间")
-    return _Builder(t, units).build()
+    if t.repeat is None:
+        copies = 1
+    elif copies != 0 and not t.repeat.min <= copies <= t.repeat.max:
+        raise ValueError(f"{t.repeat.label}数应在 {t.repeat.min}–{t.repeat.max} 之间")
+    return _Builder(t, units, copies).build()

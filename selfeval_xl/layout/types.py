@@ -12,6 +12,7 @@ META_SHEET = "_meta"
 META_KEYS = ("template_id", "template_version", "spec_sha256", "year", "dept_code", "dept_name", "units",
              "generator", "generator_version")
 PROPERTY_PREFIX = "selfeval."
+COPIES_KEY = "copies"  # stamped after META_KEYS by templates with a repeated sheet (项目 sheets)
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,16 @@ class InputCell:
     style: str
     table: str | None = None
     row: int | None = None  # 1-based table row
+    scope: str | None = None  # the repeated sheet it sits on (its names are sheet-scoped)
+
+    @property
+    def computed(self) -> bool:
+        return self.field.compute is not None
 
 
 @dataclass(frozen=True)
 class FormulaCell:
-    """A locked formula (without '='); `kind`: check | title | footer | unit_name | result | count."""
+    """A locked formula (without '='); `kind`: check | title | footer | unit_name | result | count | computed."""
 
     cell: Cell
     formula: str
@@ -45,6 +51,7 @@ class FormulaCell:
     style: str
     instance: int | None = None  # index into Layout.instances for checks
     rule: str | None = None      # for result rows
+    name: str | None = None      # for computed cells: the input name it fills
 
 
 @dataclass(frozen=True)
@@ -109,8 +116,11 @@ class Layout:
     statics: list[StaticCell]
     formulas: list[FormulaCell]
     instances: list[Instance]
-    names: dict[str, str]  # defined name → qualified range
+    names: dict[str, str]  # defined name → qualified range ("项目2!funds.rate" for a sheet-scoped name)
     choice_lists: dict[str, ChoiceList] = field(default_factory=dict)  # table → dependent dropdown
+    copies: int = 1  # copies of the repeated sheet (0: one unscoped copy, the checker's view)
+    scopes: tuple[str, ...] = ()  # sheet names of those copies, in order
+    computed: dict[str, Expr] = field(default_factory=dict)  # computed input → its formula, names bound
 
     def cell(self, name: str) -> Cell:
         return self.inputs[name].cell

@@ -37,6 +37,7 @@ class Snapshot:
     template_id: str | None = None
     template_version: str | None = None
     units: int = 1
+    copies: int = 1  # sheets of the template's repeated kind (one per project)
     stamp: dict[str, str] = field(default_factory=dict)  # _meta / custom properties as found
     # input name (`expenditure.total`, `income.total.u2`, `units.name.u1`, `indicators[3].weight`)
     # → the cell content as read: None (blank), str, int, float, bool, datetime/date

@@ -31,6 +31,10 @@ class Field:
     footer: str | None = None
     synonyms: tuple[str, ...] = ()
     placeholders: tuple[str, ...] = ()
+    compute: str | None = None  # a computed cell: this expression as a live, locked formula
+    percent: bool = False  # shown as a percentage (the value is a fraction: 0.9 shows 90.00%)
+    text_ok: bool = False  # a numeric column that may also hold words (定性 indicators)
+    roster_header: str | None = None  # the roster column that prefills it (default: its label)
 
     @property
     def numeric(self) -> bool:
@@ -93,11 +97,12 @@ class Rule:
     when: str | None = None
     needs: str = "any"
     anchor: str | None = None
+    computed: str | None = None  # the rule checks that computed field's value against its formula
 
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # title | heading | text | form | units | table | results
+    kind: str  # title | heading | text | form | units | table | grid | results
     text: str | None = None
     ref: str | None = None
     formula: str | None = None
@@ -109,13 +114,37 @@ class Block:
     label_span: int = 1
     input_span: int = 1
     spans: tuple[int, ...] = ()
+    # grid: a matrix of inputs with row labels: header row, then rows of [label, key | text, ...]
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    caption: str | None = None
 
 
 @dataclass(frozen=True)
 class Sheet:
-    name: str
+    name: str  # with `repeat`, a pattern holding {n}: 项目{n}
     widths: tuple[float, ...]
     blocks: tuple[Block, ...]
+    repeat: bool = False  # one copy per item (project); its names are sheet-scoped
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """Sheets repeated once per item (one 项目 sheet per project)."""
+
+    label: str
+    min: int = 1
+    max: int = 100
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Which fields carry the department and the year (stamp, file names, roster, ledger)."""
+
+    dept_name: str
+    dept_code: str
+    year: str
+    contact: str | None = None  # prefilled from a roster's 联系人 column (stays editable)
 
 
 @dataclass(frozen=True)
@@ -155,6 +184,9 @@ class Template:
     texts: dict[str, str]
     source: str = ""
     plausibility: Plausibility = field(default_factory=Plausibility)
+    identity: Identity = Identity("", "", "")
+    repeat: Repeat | None = None
+    explanations: str | None = None  # the table where warnings are explained (columns rule, text)
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -174,8 +206,16 @@ class Template:
                 return t
         return None
 
+    def repeated_sheet(self) -> Sheet | None:
+        return next((s for s in self.sheets if s.repeat), None)
+
+    def sheet_scoped(self) -> frozenset[str]:
+        """Field and table keys placed on the repeated sheet (their names are sheet-scoped)."""
+        return _scoped(self)
+
     def column_field(self, dotted: str) -> Field | None:
         """`indicators.weight` → the column Field, or None when not a table column."""
+        dotted = unscoped(dotted)
         table, _, col = dotted.partition(".")
         if table in self.tables and col:
             try:
@@ -183,3 +223,44 @@ class Template:
             except KeyError:
                 return None
         return None
+
+
+SCOPE = "!"
+
+
+def scoped(scope: str | None, name: str) -> str:
+    """The input name of `name` on a repeated sheet: `项目2!funds.rate` (as Excel writes a
+    sheet-scoped defined name)."""
+    return f"{scope}{SCOPE}{name}" if scope else name
+
+
+def split_scope(name: str) -> tuple[str | None, str]:
+    """`项目2!funds.rate` → ("项目2", "funds.rate"); a workbook-level name → (None, name)."""
+    scope, sep, base = name.rpartition(SCOPE)
+    return (scope, base) if sep else (None, name)
+
+
+def unscoped(name: str) -> str:
+    return name.rpartition(SCOPE)[2]
+
+
+_SCOPED: dict[int, tuple[Template, frozenset[str]]] = {}
+
+
+def _scoped(t: Template) -> frozenset[str]:
+    hit = _SCOPED.get(id(t))
+    if hit is not None and hit[0] is t:
+        return hit[1]
+    keys: set[str] = set()
+    for s in t.sheets:
+        if not s.repeat:
+            continue
+        for b in s.blocks:
+            keys.update(b.fields)
+            if b.table:
+                keys.add(b.table)
+            for row in b.rows:
+                keys.update(k for k in row[1:] if k in t.fields)
+    out = frozenset(keys)
+    _SCOPED[id(t)] = (t, out)
+    return out

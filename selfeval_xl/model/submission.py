@@ -14,6 +14,19 @@ Typed = Decimal | int | str | date | None
 
 
 @dataclass
+class Part:
+    """One repeated sheet of a submission (a project): its values and filled table rows, by the
+    spec's keys (data-model.md §6: `projects[]`)."""
+
+    sheet: str
+    values: dict[str, Typed] = field(default_factory=dict)
+    tables: dict[str, list[dict[str, Typed]]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "values": {k: json_value(v) for k, v in self.values.items() if v is not None}}
+
+
+@dataclass
 class Submission:
     file: str
     sha256: str = ""
@@ -30,6 +43,9 @@ class Submission:
     # The exact bytes of `file` (hex) when the name on disk is not valid UTF-8 (a GBK name left by
     # unzipping a Windows archive); `file` then holds a readable form (selfeval_xl.inbox.names).
     file_bytes: str | None = None
+    identity: tuple[str, str, str] = ("dept.name", "dept.code", "report.year")  # (name, code, year) keys
+    parts: list[Part] = field(default_factory=list)  # the repeated sheets (projects), in order
+    copies: int = 1
 
     @property
     def status(self) -> str:
@@ -37,17 +53,17 @@ class Submission:
 
     @property
     def dept_name(self) -> str | None:
-        v = self.values.get("dept.name")
+        v = self.values.get(self.identity[0])
         return str(v) if v not in (None, "") else None
 
     @property
     def dept_code(self) -> str | None:
-        v = self.values.get("dept.code")
+        v = self.values.get(self.identity[1])
         return str(v) if v not in (None, "") else None
 
     @property
     def year(self) -> int | None:
-        v = self.values.get("report.year")
+        v = self.values.get(self.identity[2])
         return v if isinstance(v, int) else None
 
     def counts(self) -> dict[str, int]:
@@ -58,7 +74,8 @@ class Submission:
         }
 
     def to_json(self) -> dict[str, Any]:
-        """Exactly one entry of data-model.md §4's `submissions`."""
+        """Exactly one entry of data-model.md §4's `submissions` (with §6's `projects` for a
+        template with repeated sheets)."""
         entry: dict[str, Any] = {
             "file": self.file,
             "sha256": self.sha256,
@@ -71,6 +88,8 @@ class Submission:
         }
         if self.file_bytes is not None:
             entry["file_bytes"] = self.file_bytes
+        if self.parts:
+            entry["projects"] = [p.to_json() for p in self.parts]
         return entry
 
 

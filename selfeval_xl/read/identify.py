@@ -11,7 +11,7 @@ from __future__ import annotations
 from selfeval_xl.layout import build_layout
 from selfeval_xl.layout.build import TOTAL_LABEL
 from selfeval_xl.layout.cells import Cell
-from selfeval_xl.layout.types import META_KEYS, META_SHEET, PROPERTY_PREFIX
+from selfeval_xl.layout.types import COPIES_KEY, META_KEYS, META_SHEET, PROPERTY_PREFIX
 from selfeval_xl.model.spec import Template
 from selfeval_xl.read.book import Book
 from selfeval_xl.read.errors import Refused
@@ -68,6 +68,24 @@ def identify(book: Book) -> tuple[Template, int, dict[str, str]]:
     if best is None:
         raise Refused("unknown-template", "未找到模板标记，工作表结构也与模板不符")
     return best[1], infer_units(book, best[1]), stamp
+
+
+def copies_of(book: Book, t: Template, stamp: dict[str, str]) -> int:
+    """Sheets of the template's repeated kind (项目1 … 项目N): from the stamp, else counted
+    (consecutive names present from 1). 1 for a template without one."""
+    sheet = t.repeated_sheet()
+    if sheet is None or t.repeat is None:
+        return 1
+    try:
+        n = int(str(stamp.get(COPIES_KEY, "")).strip())
+    except ValueError:
+        n = 0
+    if t.repeat.min <= n <= t.repeat.max:
+        return n
+    n = 0
+    while n < t.repeat.max and sheet.name.format(n=n + 1) in book.sheets:
+        n += 1
+    return max(t.repeat.min, n)
 
 
 def _units_from_stamp(v: str | None) -> int | None:

@@ -20,7 +20,7 @@ from selfeval_xl.read.budget import Budget
 from selfeval_xl.read.cfb import Cfb, scan_biff
 from selfeval_xl.read.errors import Refused
 from selfeval_xl.read.facts import names_found, raw_values, sheet_facts
-from selfeval_xl.read.identify import identify
+from selfeval_xl.read.identify import copies_of, identify
 from selfeval_xl.read.legacy import calamine_book, is_ods, read_ods
 from selfeval_xl.read.ooxml import read_xlsx
 from selfeval_xl.read.zipparts import Parts
@@ -85,11 +85,12 @@ def _read(path: Path, snap: Snapshot) -> None:
     snap.format = book.format
     snap.application = book.application
     template, units, stamp = identify(book)
+    copies = copies_of(book, template, stamp)
     snap.stamp = stamp
-    snap.template_id, snap.template_version, snap.units = template.id, template.version, units
+    snap.template_id, snap.template_version, snap.units, snap.copies = template.id, template.version, units, copies
     if book.format in ("xls", "ods", "xlsb"):  # a note on a recognised template only
         snap.findings.append(codes.make("legacy-format", format="." + book.format))
-    layout = build_layout(template, units)
+    layout = build_layout(template, units, copies)
     snap.sheets = sheet_facts(book, layout)
     snap.names = names_found(book, layout)
     snap.raw = raw_values(book, layout)

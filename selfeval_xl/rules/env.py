@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from selfeval_xl.model.spec import Field, Template
+from selfeval_xl.model.spec import Field, Template, scoped, split_scope
 
 _CELL = re.compile(r"^([a-z_]+)\[(\d+)\]\.([a-z0-9_]+)$")
 
@@ -40,9 +40,14 @@ class ValuesEnv:
         return name not in self.inputs
 
     def column(self, name: str) -> list[Any]:
-        table, _, col = name.partition(".")
+        scope, base = split_scope(name)
+        table, _, col = base.partition(".")
         rows = self.t.tables[table].rows
-        return [self.values.get(f"{table}[{i}].{col}") for i in range(1, rows + 1)]
+        return [self.values.get(scoped(scope, f"{table}[{i}].{col}")) for i in range(1, rows + 1)]
+
+    def percent(self, name: str) -> bool:
+        f = self._field(name)
+        return f is not None and f.percent
 
     def precision(self, name: str) -> int | None:
         f = self._field(name)
@@ -62,6 +67,6 @@ class ValuesEnv:
 
 
 def cell_name_parts(name: str) -> tuple[str, int, str] | None:
-    """`indicators[3].weight` → ("indicators", 3, "weight")."""
-    m = _CELL.match(name)
+    """`indicators[3].weight` → ("indicators", 3, "weight") (a sheet scope is ignored)."""
+    m = _CELL.match(split_scope(name)[1])
     return (m.group(1), int(m.group(2)), m.group(3)) if m else None

@@ -154,6 +154,10 @@ def _call(expr: Call, env: Env) -> Interval | str:
     raise TypeError(f"cannot evaluate {expr!r}")
 
 
+def _is_number(v: Value) -> bool:
+    return isinstance(v, Decimal | int) and not isinstance(v, bool)
+
+
 def _same_text(found: Value, wanted: Interval | str) -> bool:
     """SUMIF's criterion: text compared without regard to case, as Excel does."""
     if isinstance(wanted, Interval):
@@ -172,12 +176,13 @@ def truth(expr: Expr, env: Env) -> bool:
         if expr.op == "and":
             return all(truth(a, env) for a in expr.args)
         return any(truth(a, env) for a in expr.args)
-    if isinstance(expr, Call) and expr.fn == "filled":
+    if isinstance(expr, Call) and expr.fn in ("filled", "number"):
         arg = expr.args[0]
         assert isinstance(arg, Ref)
+        test = _is_number if expr.fn == "number" else (lambda v: not _blank(v))
         if env.is_column(arg.name):
-            return any(not _blank(v) for v in env.column(arg.name))
-        return not _blank(env.value(arg.name))
+            return any(test(v) for v in env.column(arg.name))
+        return test(env.value(arg.name))
     raise TypeError(f"not a condition: {expr!r}")
 
 
@@ -284,6 +289,27 @@ def live_text(outcome: Outcome, chained: bool) -> str:
 UNDEFINED_TEXT = "✘ 除数为零，无法计算"
 
 
+def zero_divisor(expr: Expr, env: Env) -> Expr | None:
+    """The divisor that made an evaluation undefined (its interval holds 0), following the
+    branches evaluation takes; None when there is none."""
+    try:
+        if isinstance(expr, Call) and expr.fn == "if":
+            return zero_divisor(expr.args[1] if truth(expr.args[0], env) else expr.args[2], env)
+        if isinstance(expr, Op) and expr.op == "/" and expr.right is not None:
+            inner = zero_divisor(expr.left, env) or zero_divisor(expr.right, env)
+            if inner is not None:
+                return inner
+            d = value_of(expr.right, env)
+            return expr.right if isinstance(d, Interval) and d.contains_zero() else None
+    except (NotNumeric, ZeroDivisionError):
+        return None
+    for c in (expr.operands if isinstance(expr, Compare) else expr.args if isinstance(expr, Call | Logic)
+              else (expr.left, expr.right) if isinstance(expr, Op) else ()):
+        if c is not None and (found := zero_divisor(c, env)) is not None:
+            return found
+    return None
+
+
 _OP_WORDS = {"+": "+", "-": "-", "*": "×", "/": "÷"}
 
 
@@ -325,17 +351,22 @@ def describe(expr: Expr, env: Env, label: Callable[[str], str], precision: int =
         if expr.fn == "sumif":
             return f"{label(expr.args[1].name)}为“{inner[2]}”的{label(arg.name)}合计"  # type: ignore[union-attr]
         if expr.fn == "min":
-            return f"{'、'.join(inner)}中的较小者"
+            return f"{'、'.join(inner)} 中的较小者"
         if expr.fn == "max":
-            return f"{'、'.join(inner)}中的较大者"
+            return f"{'、'.join(inner)} 中的较大者"
         if expr.fn == "abs":
             return f"|{inner[0]}|"
         if expr.fn == "round":
             return inner[0]
-        if expr.fn == "if":
-            return "按条件计算的值"
+        if expr.fn == "if":  # the branch evaluation takes
+            try:
+                return describe(expr.args[1] if truth(expr.args[0], env) else expr.args[2], env, label, precision)
+            except (NotNumeric, ZeroDivisionError, TypeError):
+                return "按条件计算的值"
         if expr.fn == "filled":
             return f"{label(arg.name)}已填写"  # type: ignore[union-attr]
+        if expr.fn == "number":
+            return f"{label(arg.name)}为数值"  # type: ignore[union-attr]
     return "?"
 
 

@@ -75,14 +75,14 @@ class ExcelCompiler:
 
     def _call(self, e: Call) -> str:
         arg = e.args[0]
-        if e.fn in ("sum", "count", "grade", "filled"):
+        if e.fn in ("sum", "count", "grade", "filled", "number"):
             assert isinstance(arg, Ref)
             ref = self.resolve(arg.name)
             if e.fn == "sum":
                 return f"SUM({ref})"
             if e.fn == "count":
                 return f"COUNT({ref})"
-            if e.fn == "filled":
+            if e.fn in ("filled", "number"):
                 return self.cond(e)
             inner = f'"{self.grades[-1].grade}"'
             for band in reversed(self.grades[:-1]):
@@ -187,6 +187,11 @@ class ExcelCompiler:
             return parts[0] if len(parts) == 1 else f"AND({','.join(parts)})"
         if isinstance(e, Logic):
             return f"{e.op.upper()}({','.join(self.cond(a) for a in e.args)})"
+        if isinstance(e, Call) and e.fn == "number":
+            arg = e.args[0]
+            assert isinstance(arg, Ref)
+            ref = self.resolve(arg.name)
+            return f"COUNT({ref})>0" if self.is_column(arg.name) else f"ISNUMBER({ref})"
         if isinstance(e, Call) and e.fn == "filled":
             arg = e.args[0]
             assert isinstance(arg, Ref)
@@ -353,7 +358,7 @@ def _leaf_refs(e: Expr) -> list[str]:
     if isinstance(e, Op):
         return _leaf_refs(e.left) + (_leaf_refs(e.right) if e.right is not None else [])
     if isinstance(e, Call):
-        if e.fn in ("count", "grade", "filled"):
+        if e.fn in ("count", "grade", "filled", "number"):
             return []
         if e.fn == "sumif":
             return _leaf_refs(e.args[0])

@@ -10,7 +10,8 @@
     term    := NUMBER ["%"] | STRING | name | name "(" [rule ("," rule)*] ")" | "(" rule ")" | "-" term
     name    := IDENT ("." IDENT)*         a field key, a table column (indicators.weight) or a unit key
 Functions: sum(column), count(column), grade(score), sumif(column, column, value), min(a, b, …),
-max(a, b, …), abs(x), round(x, digits), if(condition, then, else), filled(x).
+max(a, b, …), abs(x), round(x, digits), if(condition, then, else); conditions filled(x) (not
+blank) and number(x) (holds a number, not words).
 `90%` is the number 0.9.
 """
 
@@ -24,7 +25,7 @@ from functools import lru_cache
 # name → (least, most) number of arguments
 FUNCTIONS: dict[str, tuple[int, int]] = {
     "sum": (1, 1), "count": (1, 1), "grade": (1, 1), "sumif": (3, 3), "min": (2, 9), "max": (2, 9),
-    "abs": (1, 1), "round": (2, 2), "if": (3, 3), "filled": (1, 1),
+    "abs": (1, 1), "round": (2, 2), "if": (3, 3), "filled": (1, 1), "number": (1, 1),
 }
 RELOPS = ("<=", ">=", "<>", "=", "<", ">")
 LOGIC_WORDS = ("and", "or", "not")
@@ -205,7 +206,7 @@ class _Parser:
 
 def _check_args(text: str, fn: str, args: list[Expr]) -> None:
     """Column functions take names; round takes a whole number of digits."""
-    columns = {"sum": (0,), "count": (0,), "grade": (0,), "sumif": (0, 1), "filled": (0,)}.get(fn, ())
+    columns = {"sum": (0,), "count": (0,), "grade": (0,), "sumif": (0, 1), "filled": (0,), "number": (0,)}.get(fn, ())
     for i in columns:
         if not isinstance(args[i], Ref):
             raise RuleSyntaxError(f"表达式 {text!r}：函数 {fn} 的第 {i + 1} 个参数应为字段名")

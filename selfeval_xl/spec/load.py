@@ -18,6 +18,8 @@ from selfeval_xl.model.spec import (
     Field,
     GradeBand,
     Plausibility,
+    Identity,
+    Repeat,
     Rule,
     Sheet,
     Table,
@@ -26,9 +28,14 @@ from selfeval_xl.model.spec import (
 )
 from selfeval_xl.rules.parse import RuleSyntaxError, parse, refs
 
-BLOCK_KINDS = ("title", "heading", "text", "form", "units", "table", "results")
+BLOCK_KINDS = ("title", "heading", "text", "form", "units", "table", "grid", "results")
 SEVERITIES = ("error", "warning", "info")
-RULE_CODES = ("sum-mismatch", "cross-check", "score-out-of-range", "grade-mismatch", "indicator-weights", "indicator-score")
+RULE_CODES = ("sum-mismatch", "cross-check", "score-out-of-range", "grade-mismatch", "indicator-weights", "indicator-score",
+              "funds-mismatch", "expected-score", "reason-missing")
+# Defaults of a spec that does not say otherwise (the first form's wording, data-model §1).
+DEFAULT_TEMPLATE_ID = "dept-selfeval"
+DEFAULT_IDENTITY = {"dept_name": "dept.name", "dept_code": "dept.code", "year": "report.year", "contact": "contact.name"}
+DEFAULT_EXPLANATIONS = "explanations"
 
 
 class SpecError(ValueError):
@@ -62,7 +69,8 @@ def _dec(v: Any, where: str) -> Decimal | None:
 
 
 _FIELD_KEYS = {"label", "type", "precision", "required", "choices", "min", "max", "max_length", "pattern",
-               "default", "prompt", "roster", "width", "footer", "synonyms", "placeholders", "key"}
+               "default", "prompt", "roster", "width", "footer", "synonyms", "placeholders", "key",
+               "compute", "percent", "text_ok", "roster_header"}
 
 
 def _field(key: str, d: dict[str, Any], where: str, choice_lists: dict[str, tuple[str, ...]]) -> Field:
@@ -94,6 +102,9 @@ def _field(key: str, d: dict[str, Any], where: str, choice_lists: dict[str, tupl
         prompt=d.get("prompt"), roster=bool(d.get("roster", False)), width=d.get("width"),
         footer=d.get("footer"), synonyms=tuple(d.get("synonyms") or ()),
         placeholders=tuple(d.get("placeholders") or ()),
+        compute=str(d["compute"]) if d.get("compute") is not None else None, percent=bool(d.get("percent", False)),
+        text_ok=bool(d.get("text_ok", False)),
+        roster_header=str(d["roster_header"]) if d.get("roster_header") is not None else None,
     )
 
 
@@ -171,6 +182,26 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
         table, _, col = base.partition(".")
         return table in tables and any(c.key == col for c in tables[table].columns)
 
+    def check_expr(text: str, where: str) -> None:
+        try:
+            tree = parse(text)
+        except RuleSyntaxError as exc:
+            raise SpecError(f"{where}: {exc}") from exc
+        for name in refs(tree):
+            if not known(name):
+                raise SpecError(f"{where}: 未知字段 {name!r}")
+
+    computed: dict[str, str] = {}
+    for key, f in fields.items():
+        if f.compute:
+            check_expr(f.compute, f"fields.{key}.compute")
+            computed[key] = f.compute
+    for key, tbl in tables.items():
+        for col in tbl.columns:
+            if col.compute:
+                check_expr(col.compute, f"tables.{key}.columns({col.key}).compute")
+                computed[f"{key}.{col.key}"] = col.compute
+
     rules: list[Rule] = []
     for i, d in enumerate(rules_doc):
         where = f"rules[{i}]"
@@ -183,21 +214,20 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
         if code not in RULE_CODES:
             raise SpecError(f"{where}.code: 未知审核代码 {code!r}")
         expr = d.get("expr")
+        target = d.get("computed")
+        if target is not None:
+            if target not in computed:
+                raise SpecError(f"{where}.computed: {target!r} 不是计算字段")
+            expr = f"{target} = {computed[target]}"
         if expr is None and not d.get("units"):
             raise SpecError(f"{where}.expr: 缺少表达式")
-        for attr in ("expr", "when"):
-            if d.get(attr) is None:
-                continue
-            try:
-                tree = parse(str(d[attr]))
-            except RuleSyntaxError as exc:
-                raise SpecError(f"{where}.{attr}: {exc}") from exc
-            for name in refs(tree):
-                if not known(name):
-                    raise SpecError(f"{where}.{attr}: 未知字段 {name!r}")
+        if expr is not None:
+            check_expr(str(expr), f"{where}.expr")
+        if d.get("when") is not None:
+            check_expr(str(d["when"]), f"{where}.when")
         needs = d.get("needs", "any")
-        if needs not in ("any", "all"):
-            raise SpecError(f"{where}.needs: 应为 any 或 all")
+        if needs not in ("any", "all", "none"):
+            raise SpecError(f"{where}.needs: 应为 any、all 或 none")
         if d.get("each") and d["each"] not in tables:
             raise SpecError(f"{where}.each: 未知表格 {d['each']!r}")
         if rid in {r.id for r in rules}:
@@ -205,7 +235,7 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
         rules.append(Rule(id=rid, severity=sev, code=code, title=str(_req(d, "title", where)),
                           expr=str(expr) if expr is not None else None, per_unit=bool(d.get("per_unit")),
                           units=bool(d.get("units")), each=d.get("each"), when=d.get("when"),
-                          needs=needs, anchor=d.get("anchor")))
+                          needs=needs, anchor=d.get("anchor"), computed=target))
     rule_ids = {r.id for r in rules}
     texts = {str(k): str(v).strip() for k, v in (doc.get("texts") or {}).items()}
 
@@ -229,6 +259,19 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
                 if f in placed:
                     raise SpecError(f"{bw}.fields: 字段 {f!r} 重复放置")
                 placed.add(f)
+            grid_rows: list[tuple[str, ...]] = []
+            if kind == "grid":
+                header = tuple(str(x) for x in _req(b, "header", bw))
+                for k, r in enumerate(_req(b, "rows", bw)):
+                    row = tuple(str(x) for x in r)
+                    if len(row) != len(header):
+                        raise SpecError(f"{bw}.rows[{k}]: 应有 {len(header)} 列（与 header 相同）")
+                    for key in row[1:]:
+                        if key in fields:
+                            if key in placed:
+                                raise SpecError(f"{bw}.rows[{k}]: 字段 {key!r} 重复放置")
+                            placed.add(key)
+                    grid_rows.append(row)
             if kind in ("units", "table"):
                 t = _req(b, "table", bw)
                 if t not in (unit_tables if kind == "units" else tables):
@@ -246,8 +289,14 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
                                 fields=tuple(b.get("fields") or ()), table=b.get("table"),
                                 checks=tuple(b.get("checks") or ()), footer_checks=tuple(b.get("footer_checks") or ()),
                                 layout=b.get("layout", "inline"), label_span=int(b.get("label_span", 1)),
-                                input_span=int(b.get("input_span", 1)), spans=tuple(b.get("spans") or ())))
-        sheets.append(Sheet(name=name, widths=tuple(float(w) for w in s.get("widths") or ()), blocks=tuple(blocks)))
+                                input_span=int(b.get("input_span", 1)), spans=tuple(b.get("spans") or ()),
+                                header=tuple(str(x) for x in b.get("header") or ()), rows=tuple(grid_rows),
+                                caption=b.get("caption")))
+        repeat = bool(s.get("repeat", False))
+        if repeat and "{n}" not in name:
+            raise SpecError(f"{where}.name: 重复的工作表名称应含 {{n}}（如“项目{{n}}”）")
+        sheets.append(Sheet(name=name, widths=tuple(float(w) for w in s.get("widths") or ()), blocks=tuple(blocks),
+                            repeat=repeat))
     missing = [k for k in list(fields) + list(tables) if k not in placed]
     if missing:
         raise SpecError(f"sheets: 以下字段或表格未放入任何工作表：{missing}")
@@ -255,10 +304,29 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
     if unplaced:
         raise SpecError(f"sheets: 以下规则没有实时校验位置（blocks[].checks）：{unplaced}")
 
+    if sum(1 for sh in sheets if sh.repeat) > 1:
+        raise SpecError("sheets: 只能有一张重复的工作表（repeat）")
+    repeat = None
+    if any(sh.repeat for sh in sheets):
+        r = meta.get("repeat") or {}
+        repeat = Repeat(label=str(r.get("label", "项目")), min=int(r.get("min", 1)), max=int(r.get("max", 100)))
+        if not 1 <= repeat.min <= repeat.max <= 200:
+            raise SpecError("template.repeat: 应满足 1 ≤ min ≤ max ≤ 200")
+    ident = {**DEFAULT_IDENTITY, **(meta.get("identity") or {})}
+    for role, key in ident.items():
+        if key not in fields and role != "contact":
+            raise SpecError(f"template.identity.{role}: 未知字段 {key!r}")
+    identity = Identity(dept_name=ident["dept_name"], dept_code=ident["dept_code"], year=ident["year"],
+                        contact=ident["contact"] if ident.get("contact") in fields else None)
+    explanations = meta.get("explanations", DEFAULT_EXPLANATIONS if DEFAULT_EXPLANATIONS in tables else None)
+    if explanations is not None and explanations not in tables:
+        raise SpecError(f"template.explanations: 未知表格 {explanations!r}")
+
     return Template(id=tid, version=version, title=str(meta.get("title", "")), amount_unit=str(meta.get("amount_unit", "万元")),
                     sha256=sha256, fields=fields, tables=tables, unit_tables=unit_tables, rules=tuple(rules),
                     sheets=tuple(sheets), grades=grades, texts=texts, source=source,
-                    plausibility=_plausibility(doc.get("plausibility") or {}, fields))
+                    plausibility=_plausibility(doc.get("plausibility") or {}, fields), identity=identity,
+                    repeat=repeat, explanations=explanations)
 
 
 def _plausibility(d: dict[str, Any], fields: dict[str, Field]) -> Plausibility:
@@ -326,9 +394,17 @@ def template_for(template_id: str, version: str) -> Template | None:
     return available().get((template_id, version))
 
 
-def default_template() -> Template:
-    """The newest version of the default template."""
-    specs = available()
+def default_template(template_id: str = DEFAULT_TEMPLATE_ID) -> Template:
+    """The newest version of a template (by default the first form, 部门整体支出)."""
+    specs = [t for (tid, _v), t in available().items() if tid == template_id]
     if not specs:
-        raise SpecError("安装不完整：程序中没有模板规格文件，请重新安装 selfeval-xl")
-    return max(specs.values(), key=lambda t: tuple(int(x) for x in t.version.split(".")))
+        if not available():
+            raise SpecError("安装不完整：程序中没有模板规格文件，请重新安装 selfeval-xl")
+        raise SpecError(f"没有模板 {template_id} 的规格文件")
+    return max(specs, key=lambda t: tuple(int(x) for x in t.version.split(".")))
+
+
+def template_ids() -> list[str]:
+    """Every shipped template id, the default first."""
+    ids = sorted({tid for tid, _v in available()})
+    return sorted(ids, key=lambda i: i != DEFAULT_TEMPLATE_ID)

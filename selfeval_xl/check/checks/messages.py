@@ -10,8 +10,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from selfeval_xl.model.money import Interval, fmt, plain
-from selfeval_xl.rules.evaluate import Env, Outcome, Pair, describe, is_compound
-from selfeval_xl.rules.parse import Call, Compare, Expr, Num, Ref
+from selfeval_xl.rules.evaluate import Env, Outcome, Pair, comparisons, describe, is_compound
+from selfeval_xl.rules.parse import Call, Expr, Num, Ref
 
 
 def _num(x: Decimal | None) -> str:
@@ -21,20 +21,28 @@ def _num(x: Decimal | None) -> str:
     return plain(x)
 
 
-def _side(expr: Expr, value: Interval | str, env: Env, label: Callable[[str], str], prec: int) -> str:
+def _side(expr: Expr, value: Interval | str, env: Env, label: Callable[[str], str], prec: int,
+          show: Callable[[Decimal], str] | None = None) -> str:
     text = describe(expr, env, label, prec)
-    if isinstance(expr, Call) and isinstance(value, Interval):  # 得分合计 87.00
-        return f"{text} {fmt(value.value, prec)}"
+    shown = show or (lambda d: fmt(d, prec))
+    if isinstance(expr, Call) and expr.fn in ("sum", "count", "sumif") and isinstance(value, Interval):  # 得分合计 87.00
+        return f"{text} {shown(value.value)}"
     if is_compound(expr) and isinstance(value, Interval):  # 基本支出 66.00 + 项目支出 31.00 = 97.00
-        return f"{text} = {fmt(value.value, prec)}"
+        return f"{text} = {shown(value.value)}"
     return text
+
+
+def _percent_of(expr: Expr, env: Env) -> bool:
+    """A comparison whose first side is a percentage field (执行率) shows all its figures as %."""
+    percent = getattr(env, "percent", None)
+    return isinstance(expr, Ref) and percent is not None and bool(percent(expr.name))
 
 
 def _shown(v: Interval | str, prec: int) -> str:
     return v if isinstance(v, str) else fmt(v.value, prec)
 
 
-def failed_pair(expr: Compare, outcome: Outcome) -> tuple[int, Pair] | None:
+def failed_pair(expr: Expr, outcome: Outcome) -> tuple[int, Pair] | None:
     for i, p in enumerate(outcome.pairs):
         if not p.holds:
             return i, p
@@ -55,16 +63,20 @@ def _choice_message(left: Expr, right: Expr, pair: Pair, env: Env, label: Callab
 
 def rule_message(expr: Expr, outcome: Outcome, env: Env, label: Callable[[str], str]) -> tuple[str, dict[str, str]]:
     """(message, args) for the first failing comparison of `expr`."""
-    assert isinstance(expr, Compare)
+    parts = comparisons(expr)
+    assert parts is not None
+    sides = [(p.ops[i], p.operands[i], p.operands[i + 1]) for p in parts for i in range(len(p.ops))]
     found = failed_pair(expr, outcome)
     assert found is not None
     i, pair = found
     prec = outcome.precision
-    left, right = expr.operands[i], expr.operands[i + 1]
-    if expr.ops[i] in (">=", ">"):  # the evaluator normalised the pair to <= / <
+    op, left, right = sides[i]
+    if op in (">=", ">"):  # the evaluator normalised the pair to <= / <
         left, right = right, left
     # strings: a choice that disagrees with the value it should follow (grade-band)
     if isinstance(pair.left, str) or isinstance(pair.right, str):
+        if pair.op == "<>":
+            return f"{_name_only(left, label)}不应为“{pair.left}”", {"reported": str(pair.left)}
         return _choice_message(left, right, pair, env, label, prec)
     assert isinstance(pair.left, Interval) and isinstance(pair.right, Interval)
     reported, computed = _shown(pair.left, prec), _shown(pair.right, prec)
@@ -72,10 +84,18 @@ def rule_message(expr: Expr, outcome: Outcome, env: Env, label: Callable[[str], 
     tol = pair.tolerance or Decimal(0)
     args = {"reported": reported, "computed": computed, "difference": diff, "tolerance": _num(tol)}
     tol_text = f"，允许误差 {_num(tol)}" if tol > 0 else ""
-    lside = _side(left, pair.left, env, label, prec)
-    rside = _side(right, pair.right, env, label, prec)
+    show = None
+    if _percent_of(left, env):
+        def show(d: Decimal) -> str:
+            return f"{fmt(d * 100, max(0, prec - 2))}%"
+        diff = show(pair.difference) if pair.difference is not None else ""
+        tol_text = f"，允许误差 {show(tol)}" if tol > 0 else ""
+    lside = _side(left, pair.left, env, label, prec, show)
+    rside = _side(right, pair.right, env, label, prec, show)
     if pair.op == "=":
         return f"{lside} ≠ {rside}（差额 {diff}{tol_text}）", args
+    if pair.op == "<>":
+        return f"{lside} 不应等于 {rside}", args
     # an upper or lower bound: say which way it is broken
     if isinstance(left, Num):
         return f"{rside} 低于 {lside}（相差 {diff}{tol_text}）", args

@@ -6,17 +6,20 @@ never trusted. A failure points at the rule's anchor cell (the total, the score,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from selfeval_xl.check.checks.messages import rule_message
 from selfeval_xl.check.context import Context
 from selfeval_xl.check.plan import InstancePlan
 from selfeval_xl.model import codes
 from selfeval_xl.model.findings import Finding
-from selfeval_xl.rules.evaluate import evaluate
+from selfeval_xl.rules.evaluate import describe, evaluate, zero_divisor
 
 
 def _blank(ctx: Context, ip: InstancePlan) -> bool:
     """The evaluator's own skip test, done cheaply first (most instances are blank table rows)."""
+    if ip.inst.rule.needs == "none":
+        return False
     v = ctx.env_values
     if any(v.get(n) is None for n in ip.required):
         return True
@@ -48,6 +51,15 @@ def _labeller(ctx: Context, ip: InstancePlan) -> Callable[[str], str]:
     return ctx.label
 
 
+def _undefined(ctx: Context, ip: InstancePlan, env: Any) -> Finding:
+    """A ratio whose divisor is zero (全年预算数 0): a clear finding, never a #DIV/0!."""
+    divisor = zero_divisor(ip.inst.expr, env)
+    what = describe(divisor, env, ctx.label) if divisor is not None else "除数"
+    return codes.make("zero-divisor", severity=ip.inst.rule.severity, rule=ip.inst.rule.id,  # type: ignore[arg-type]
+                      sheet=ip.sheet, cell=ip.cell, field=ip.field,
+                      detail=f"{what}，为零或未填写，无法计算（{ip.inst.rule.title}）")
+
+
 def check_rules(ctx: Context) -> Iterator[Finding]:
     env = ctx.env
     for ip in ctx.plan.instances:
@@ -56,7 +68,15 @@ def check_rules(ctx: Context) -> Iterator[Finding]:
             continue
         # needs="none": the blank test above is exactly the evaluator's, already done
         outcome = evaluate(inst.expr, env, needs="none", when=inst.when)
+        if outcome.status == "undefined":
+            yield _undefined(ctx, ip, env)
+            continue
         if outcome.status != "fail":
+            continue
+        if not outcome.pairs:  # a condition rule (filled(x)): say what is missing, and why
+            yield codes.make(inst.rule.code, severity=inst.rule.severity, rule=inst.rule.id,  # type: ignore[arg-type]
+                             sheet=ip.sheet, cell=ip.cell, field=ip.field,
+                             detail=f"“{ctx.label(ip.field)}”未填写：{inst.rule.title}")
             continue
         message, args = rule_message(inst.expr, outcome, env, _labeller(ctx, ip))
         if inst.rule.units:
