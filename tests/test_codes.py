@@ -12,7 +12,9 @@ import re
 from pathlib import Path
 
 from selfeval_xl.model.codes import CODES
-from selfeval_xl.spec import default_template
+from selfeval_xl.spec import available, default_template
+
+PROJECT_FORM = "project-selfeval"
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_MODEL = ROOT / "docs" / "data-model.md"
@@ -66,6 +68,27 @@ def contract_field_keys() -> set[str]:
     return keys
 
 
+def contract_project_rules() -> dict[str, tuple[str, str]]:
+    """rule id → (severity, code) of §6's rule table."""
+    return {_ticked(r[0])[0]: (r[1], _ticked(r[2])[0]) for r in _table_rows(_section(6)) if len(r) == 4}
+
+
+def contract_project_keys() -> set[str]:
+    """Field keys of §6's field table (`funds.total.initial` / `.budget` / `.executed` expanded)."""
+    keys: set[str] = set()
+    for r in _table_rows(_section(6)):
+        if len(r) != 3:
+            continue
+        ticked = _ticked(r[0])
+        keys.add(ticked[0])
+        keys |= {ticked[0].rsplit(".", 1)[0] + t for t in ticked[1:] if t.startswith(".")}
+    return keys
+
+
+def _all_rules() -> list:
+    return [r for t in available().values() for r in t.rules]
+
+
 def _sources() -> dict[Path, str]:
     return {p: p.read_text(encoding="utf-8") for p in sorted((ROOT / "selfeval_xl").rglob("*.py")) if p != CODES_PY}
 
@@ -96,7 +119,7 @@ def test_every_code_has_a_chinese_title_and_message() -> None:
 def test_every_code_is_emitted_somewhere() -> None:
     """A declared code nobody emits is a check that was never written."""
     sources = "\n".join(_sources().values())
-    spec_codes = {r.code for r in default_template().rules}
+    spec_codes = {r.code for r in _all_rules()}
     missing = [c for c in CODES if c not in spec_codes and not re.search(rf"[\"']{re.escape(c)}[\"']", sources)]
     assert not missing, f"finding codes declared but emitted by no module: {missing}"
 
@@ -118,7 +141,7 @@ def test_every_contract_rule_is_in_the_spec() -> None:
 def test_spec_rules_emit_the_contract_code() -> None:
     """§3 names which rules each code stands for (`*-total` → sum-mismatch, ...)."""
     mapping = contract_code_rules()
-    for rule in default_template().rules:
+    for rule in _all_rules():
         assert rule.code in CODES, (rule.id, rule.code)
         expected = {code for code, ids in mapping.items() if any(fnmatch.fnmatch(rule.id, i) for i in ids)}
         if expected:
@@ -135,5 +158,24 @@ def test_readme_lists_every_code_and_rule() -> None:
     """The finance officer's tables in README.md stay complete as codes and rules are added."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [c for c in CODES if f"| `{c}` |" not in readme]
-    missing += [r.id for r in default_template().rules if f"| `{r.id}` |" not in readme]
+    missing += [r.id for r in _all_rules() if f"| `{r.id}` |" not in readme]
     assert not missing, f"README.md tables lack: {missing}"
+
+
+def test_project_contract_parses() -> None:
+    assert len(contract_project_rules()) == 14 and contract_project_rules()["funds-rate"] == ("error", "funds-mismatch")
+    assert {"funds.total.budget", "funds.other.executed", "project_indicators", "evaluation.grade"} <= contract_project_keys()
+
+
+def test_project_rules_equal_the_contract() -> None:
+    t = default_template(PROJECT_FORM)
+    assert {r.id: (r.severity, r.code) for r in t.rules} == contract_project_rules()
+
+
+def test_project_field_keys_are_in_the_spec() -> None:
+    t = default_template(PROJECT_FORM)
+    missing = sorted(k for k in contract_project_keys() if k not in t.fields and k not in t.tables)
+    assert not missing, f"data-model.md §6 keys missing from the project spec: {missing}"
+    columns = [c.key for c in t.tables["project_indicators"].columns]
+    assert columns[:10] == ["level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score",
+                            "deviation"], "§6: columns in that order"

@@ -123,3 +123,10 @@ def test_json_projects() -> None:
     assert D(doc["projects"][1]["values"]["funds.score"]) == 10
     assert "project.name" not in doc["values"] and doc["values"]["dept.name"] == "临湘市交通运输局"
     assert {f["sheet"] for f in doc["findings"]} == {"项目2"}
+
+
+def test_cached_results_are_not_trusted() -> None:
+    """A stale or wrong 参考得分 in the file changes nothing: the checker recomputes it."""
+    assert findings_of(project(), **{"项目2!project_indicators[4].expected": 1.0}) == []
+    found = findings_of(FAULTS["indicator-expected-score"][1], **{"项目2!project_indicators[4].expected": 5.0})
+    assert [f.rule for f in found] == ["indicator-expected-score"]

@@ -29,6 +29,7 @@ class Context:
     bad: set[str] = field(default_factory=set)  # inputs whose value could not be used
     skipped: dict[str, Finding] = field(default_factory=dict)  # sheets not used (missing or shifted) → why
     findings: list[Finding] = field(default_factory=list)
+    read_computed: dict[str, Any] = field(default_factory=dict)  # computed cells as the file held them
 
     @property
     def template(self) -> Template:

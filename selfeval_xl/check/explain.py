@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from selfeval_xl.model.findings import Finding
 
+
 def explained_rules(rows: dict[str, list[dict]], table: str | None = None) -> set[str]:
     """Rule ids with a non-empty 情况说明 in the template's explanations table (when not named:
     any table with 规则编号/情况说明 columns, i.e. `rule` and `text`)."""

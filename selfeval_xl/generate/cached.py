@@ -18,10 +18,10 @@ from selfeval_xl.layout.cells import Cell, parse_a1
 from selfeval_xl.layout.types import FormulaCell, Layout
 from selfeval_xl.model.excel_date import to_serial
 from selfeval_xl.model.money import plain
-from selfeval_xl.rules.env import ValuesEnv
-from selfeval_xl.model.money import Interval
 from selfeval_xl.model.spec import scoped, split_scope
-from selfeval_xl.rules.evaluate import NotNumeric, evaluate, live_text, skipped, value_of
+from selfeval_xl.rules.env import ValuesEnv
+from selfeval_xl.rules.evaluate import computed_values as evaluate_computed
+from selfeval_xl.rules.evaluate import evaluate, live_text, skipped
 from selfeval_xl.rules.parse import refs
 
 NUMERIC = ("integer", "money", "number")
@@ -151,22 +151,11 @@ def cached_values(layout: Layout, values: Mapping[str, Any]) -> dict[Cell, Any]:
 
 
 def computed_values(layout: Layout, typed: Mapping[str, Any]) -> dict[str, Any]:
-    """What each computed cell's formula shows for these inputs (None: blank, as the formula
-    shows "" when a divisor may be zero or an operand is not a number)."""
-    out: dict[str, Any] = {}
+    """What each computed cell's formula shows for these inputs, as Excel computes it."""
     if not layout.computed:
-        return out
-    env = _ExcelEnv(layout.template, layout.inputs, {**typed})
-    for name, tree in layout.computed.items():
-        try:
-            v = value_of(tree, env)
-        except (ZeroDivisionError, NotNumeric):
-            v = None
-        if isinstance(v, Interval):
-            v = v.value
-        out[name] = v if v != "" else None
-        env.values[name] = out[name]  # type: ignore[index]
-    return out
+        return {}
+    values = dict(typed)
+    return evaluate_computed(layout.computed, _ExcelEnv(layout.template, layout.inputs, values), values)
 
 
 _MEMO: dict[tuple[Any, ...], dict[int, str]] = {}

@@ -289,6 +289,22 @@ def live_text(outcome: Outcome, chained: bool) -> str:
 UNDEFINED_TEXT = "✘ 除数为零，无法计算"
 
 
+def computed_values(computed: dict[str, Expr], env: Env, values: dict[str, Value]) -> dict[str, Value]:
+    """What each computed cell's formula shows (None: blank — a divisor that may be zero, or an
+    operand that is not a number), in order, each one visible to the next through `values`
+    (the dict `env` reads)."""
+    out: dict[str, Value] = {}
+    for name, tree in computed.items():
+        try:
+            v = value_of(tree, env)
+        except (ZeroDivisionError, NotNumeric):
+            v = None
+        if isinstance(v, Interval):
+            v = v.value
+        out[name] = values[name] = v if v != "" else None
+    return out
+
+
 def zero_divisor(expr: Expr, env: Env) -> Expr | None:
     """The divisor that made an evaluation undefined (its interval holds 0), following the
     branches evaluation takes; None when there is none."""

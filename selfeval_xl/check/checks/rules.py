@@ -10,6 +10,7 @@ from typing import Any
 
 from selfeval_xl.check.checks.messages import rule_message
 from selfeval_xl.check.context import Context
+from selfeval_xl.check.env import CachedEnv
 from selfeval_xl.check.plan import InstancePlan
 from selfeval_xl.model import codes
 from selfeval_xl.model.findings import Finding
@@ -61,12 +62,18 @@ def _undefined(ctx: Context, ip: InstancePlan, env: Any) -> Finding:
 
 
 def check_rules(ctx: Context) -> Iterator[Finding]:
-    env = ctx.env
     for ip in ctx.plan.instances:
         inst = ip.inst
         if _blank(ctx, ip) or _unusable(ctx, ip):
             continue
         # needs="none": the blank test above is exactly the evaluator's, already done
+        if inst.rule.computed is not None:  # the computed cell itself: compare what the file holds
+            values = {**ctx.env_values, inst.rule.computed: ctx.read_computed.get(inst.rule.computed)}
+            if values[inst.rule.computed] is None:
+                values.pop(inst.rule.computed)
+            env = CachedEnv(ctx.plan, values)
+        else:
+            env = ctx.env
         outcome = evaluate(inst.expr, env, needs="none", when=inst.when)
         if outcome.status == "undefined":
             yield _undefined(ctx, ip, env)
