@@ -1,11 +1,13 @@
-"""Regenerate the bundled samples: samples/roster.xlsx and samples/submissions/*.xlsx.
+"""Regenerate the bundled samples: samples/roster.xlsx, samples/项目名单.xlsx and samples/submissions/*.xlsx.
 
     python scripts/make_samples.py           # rewrite what changed, remove orphans
     python scripts/make_samples.py --check   # exit 1 listing stale, missing or orphaned files
 
 Each value file samples/data/<stem>.yaml becomes samples/submissions/<stem>.xlsx, made exactly
 as a department would return it: the roster-personalized template (name, code and year
-locked) filled in. Generation is deterministic, so --check compares bytes.
+locked) filled in. Value files under samples/data/projects/ are 项目支出绩效自评表 returns
+(template project-selfeval, one sheet per project) and go to the same folder: one folder of
+returns holds both forms. Generation is deterministic, so --check compares bytes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sys
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
 import xlsxwriter
 
@@ -24,18 +27,23 @@ sys.path.insert(0, str(ROOT))
 
 from selfeval_xl.atomic import write_bytes  # noqa: E402
 from selfeval_xl.generate import workbook_bytes  # noqa: E402
-from selfeval_xl.prefill import load_values, units_in  # noqa: E402
+from selfeval_xl.prefill import copies_in, load_values, units_in  # noqa: E402
 from selfeval_xl.spec import default_template  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 DATA = SAMPLES / "data"
 SUBMISSIONS = SAMPLES / "submissions"
 PREVIOUS = SAMPLES / "previous"  # last year's submissions, for the ledger's year-on-year comparison
-# value files → the folder their workbooks go to
-SOURCES = ((DATA, SUBMISSIONS), (DATA / "previous", PREVIOUS))
+PROJECT_FORM = "project-selfeval"
+# value files → the folder their workbooks go to (and the form they are returns of)
+SOURCES = ((DATA, SUBMISSIONS), (DATA / "previous", PREVIOUS), (DATA / "projects", SUBMISSIONS))
+FORMS = {DATA / "projects": PROJECT_FORM}
 ROSTER = SAMPLES / "roster.xlsx"
+PROJECT_ROSTER = SAMPLES / "项目名单.xlsx"
 YEAR = 2021
-ROSTER_FIELDS = ("dept.name", "dept.code", "report.year")
+# A department that unprotected a project sheet and typed over the 执行率 formula:
+# stem → {sheet: {cell: typed value}} (applied to the generated workbook, as Excel would save it)
+TYPED_OVER = {"907001_临湘市民政局_项目支出_执行率被改写": {"项目2": {"G10": 0.95}}}
 
 # 预算编码, 部门名称, 单位数, 联系人 — the departments of the sample data plus one that has not
 # submitted (临湘市林业局, for 催报). Clean on purpose: no bad rows.
@@ -100,19 +108,91 @@ def roster_bytes() -> bytes:
     return buf.getvalue()
 
 
-def submission_bytes(data_file: Path) -> bytes:
-    template = default_template()
+def project_roster_bytes() -> bytes:
+    """The sample project roster (预算编码, 部门名称, 项目名称, 项目编码, 全年预算数): one row per
+    project of the clean project samples, for `template --form project-selfeval --roster`."""
+    template = default_template(PROJECT_FORM)
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False})
+    wb.set_properties({"title": f"{YEAR}年度项目支出绩效自评名单", "author": "临湘市财政局", "created": datetime(2000, 1, 1)})
+    ws = wb.add_worksheet("项目名单")
+    head = wb.add_format({"bold": True, "border": 1, "align": "center", "bg_color": "#D9E1F2"})
+    cell = wb.add_format({"border": 1})
+    money = wb.add_format({"border": 1, "num_format": "0.00"})
+    for col, text in enumerate(("预算编码", "部门名称", "项目名称", "项目编码", "全年预算数")):
+        ws.write_string(0, col, text, head)
+    row = 1
+    for data_file in sorted((DATA / "projects").glob("*.yaml")):
+        if "_项目支出_" in data_file.stem:  # the faulty samples are not on the roster
+            continue
+        values = load_values(data_file, template)
+        for k in range(1, copies_in(values) + 1):
+            ws.write_string(row, 0, str(values["dept.code"]), cell)
+            ws.write_string(row, 1, str(values["dept.name"]), cell)
+            ws.write_string(row, 2, str(values[f"项目{k}!project.name"]), cell)
+            ws.write_string(row, 3, str(values.get(f"项目{k}!project.code") or ""), cell)
+            ws.write_number(row, 4, float(values[f"项目{k}!funds.total.budget"]), money)
+            row += 1
+    for col, width in enumerate((10, 26, 20, 16, 12)):
+        ws.set_column(col, col, width)
+    wb.close()
+    return buf.getvalue()
+
+
+def submission_bytes(data_file: Path, form: str | None = None) -> bytes:
+    template = default_template(form) if form else default_template()
     values = load_values(data_file, template)
-    locked = [k for k in ROSTER_FIELDS if values.get(k) is not None]
-    return workbook_bytes(template, units=units_in(values), values=values, locked=locked)
+    ident = template.identity
+    locked = [k for k in (ident.dept_name, ident.dept_code, ident.year) if values.get(k) is not None]
+    locked += [k for k in values if "!" in k and template.fields.get(k.split("!", 1)[1], None) is not None
+               and template.fields[k.split("!", 1)[1]].roster]
+    data = workbook_bytes(template, units=units_in(values), values=values, locked=locked,
+                          copies=copies_in(values) if template.repeat is not None else 1)
+    typed = TYPED_OVER.get(data_file.stem)
+    return type_over(data, typed) if typed else data
+
+
+def type_over(data: bytes, typed: dict[str, dict[str, float]]) -> bytes:
+    """The workbook as a department leaves it after removing a sheet's protection and typing
+    numbers over formula cells: the <f> is gone, the value stays (parsed and written by a real
+    XML parser)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    ElementTree.register_namespace("", main)
+    ElementTree.register_namespace("r", rel)
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    book = ElementTree.fromstring(zin.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(zin.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    parts = {}
+    for sheet in book.iter(f"{{{main}}}sheet"):
+        if sheet.get("name") in typed:
+            parts["xl/" + targets[sheet.get(f"{{{rel}}}id")]] = typed[sheet.get("name")]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            if info.filename in parts:
+                root = ElementTree.fromstring(body)
+                for c in root.iter(f"{{{main}}}c"):
+                    if c.get("r") in parts[info.filename]:
+                        for child in list(c):
+                            c.remove(child)
+                        c.attrib.pop("t", None)
+                        ElementTree.SubElement(c, f"{{{main}}}v").text = repr(parts[info.filename][c.get("r")])
+                for prot in root.findall(f"{{{main}}}sheetProtection"):
+                    root.remove(prot)
+                body = ElementTree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            zout.writestr(info, body)
+    return out.getvalue()
 
 
 def outputs() -> dict[Path, bytes]:
     """Every sample file this script owns, with its exact content."""
-    out = {ROSTER: roster_bytes()}
+    out = {ROSTER: roster_bytes(), PROJECT_ROSTER: project_roster_bytes()}
     for data_dir, out_dir in SOURCES:
         for data_file in sorted(data_dir.glob("*.yaml")):
-            out[out_dir / f"{data_file.stem}.xlsx"] = submission_bytes(data_file)
+            out[out_dir / f"{data_file.stem}.xlsx"] = submission_bytes(data_file, FORMS.get(data_dir))
     return out
 
 
@@ -144,7 +224,7 @@ def stale(expected: dict[Path, bytes]) -> list[str]:
 
 
 def generated_files() -> list[Path]:
-    return [p for _, out_dir in SOURCES for p in sorted(out_dir.glob("*.xlsx"))]
+    return sorted({p for _, out_dir in SOURCES for p in out_dir.glob("*.xlsx")})
 
 
 def main(argv: list[str] | None = None) -> int:

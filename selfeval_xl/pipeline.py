@@ -209,11 +209,12 @@ class BatchKey:
     date: date | None
     mtime: float
     readable: bool
+    template: str | None = None  # each form is its own return: a department sends both
 
     @staticmethod
     def of(sub: Submission) -> BatchKey:
         day = precedence.report_day(sub.values.get("report.date"))
-        return BatchKey(sub.file, sub.dept_code, sub.year, day, sub.mtime, sub.readable)
+        return BatchKey(sub.file, sub.dept_code, sub.year, day, sub.mtime, sub.readable, sub.template_id)
 
     def recency(self) -> precedence.Recency:
         """Which of two submissions counts: model.precedence (the one policy)."""
@@ -227,13 +228,13 @@ def _names(files: list[str], limit: int = 3) -> str:
 
 
 def batch_findings(keys: Sequence[BatchKey]) -> dict[int, list[Finding]]:
-    """`duplicate-submission` for every submission (by index) that shares 预算编码 + 年度
+    """`duplicate-submission` for every submission (by index) that shares 表样 + 预算编码 + 年度
     with another in the batch; the message names the others and which one counts."""
-    groups: dict[tuple[str, int], list[int]] = {}
+    groups: dict[tuple[str | None, str, int], list[int]] = {}
     for i, k in enumerate(keys):
-        key = precedence.group_key(k.code, k.year) if k.readable else None
-        if key is not None:
-            groups.setdefault(key, []).append(i)
+        gk = precedence.group_key(k.code, k.year) if k.readable else None
+        if gk is not None:
+            groups.setdefault((k.template, *gk), []).append(i)
     out: dict[int, list[Finding]] = {}
     for group in groups.values():
         if len(group) < 2:

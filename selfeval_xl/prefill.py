@@ -363,6 +363,8 @@ class _Flattener:
             return None
         if isinstance(v, list | Mapping | bytes):
             self.wrong_type(name, f, v)
+        if f.text_ok and isinstance(v, str) and not isinstance(v, _Raw):
+            return v.strip()  # words in a numeric column that allows them (定性 indicators)
         if f.type in ("money", "number"):
             return self.decimal(name, f, v)
         if f.type == "integer":

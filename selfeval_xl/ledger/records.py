@@ -104,25 +104,31 @@ def insert(conn: sqlite3.Connection, entries: Sequence[Entry], received_at: str)
     conn.executemany("INSERT INTO field_values (submission_id, key, kind, value) VALUES (?,?,?,?)", values_rows)
     conn.executemany("INSERT INTO findings (submission_id, seq, code, rule, severity, sheet, cell, field, message,"
                      " args, explained) VALUES (?,?,?,?,?,?,?,?,?,?,?)", finding_rows)
-    keys = {(norm_code(e.submission.dept_code), e.submission.year) for e in entries if result.get(e.sha256)}
+    keys = {(norm_code(e.submission.dept_code), e.submission.year, e.submission.template_id)
+            for e in entries if result.get(e.sha256)}
     refresh_current(conn, keys)
     return result
 
 
-def refresh_current(conn: sqlite3.Connection, keys: Iterable[tuple[str | None, int | None]]) -> None:
-    """Make the newest submission of each department and year current and the rest superseded by
-    it. Which is newest is model.precedence's policy (as for check and summarize): 预算编码 trimmed
-    and upper-cased; the later 报告日期, then the later collect run, then file time, then id."""
-    wanted = {k for code, year in keys if (k := precedence.group_key(code, year)) is not None}
+def refresh_current(conn: sqlite3.Connection, keys: Iterable[tuple[str | None, int | None, str | None]]) -> None:
+    """Make the newest submission of each (form, department, year) current and the rest superseded
+    by it (a department returns each form once: both forms are current). Which is newest is
+    model.precedence's policy (as for check and summarize): 预算编码 trimmed and upper-cased; the
+    later 报告日期, then the later collect run, then file time, then id."""
+    wanted = {(template, *k) for code, year, template in keys
+              if (k := precedence.group_key(code, year)) is not None}
     if not wanted:
         return
-    years = sorted({year for _code, year in wanted})
-    groups: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
+    years = sorted({year for _template, _code, year in wanted})
+    groups: dict[tuple[str | None, str, int], list[tuple[Any, ...]]] = {}
     for part in chunks(years):
-        q = (f"SELECT id, dept_code, year, report_date, received_at, mtime, is_current, superseded_by"
+        q = (f"SELECT id, dept_code, year, report_date, received_at, mtime, template_id, is_current, superseded_by"
              f" FROM submissions WHERE year IN ({','.join('?' * len(part))}) AND dept_code IS NOT NULL")
         for row in conn.execute(q, part):
-            key = precedence.group_key(row[1], row[2])
+            gk = precedence.group_key(row[1], row[2])
+            if gk is None:
+                continue
+            key = (row[6], *gk)
             if key in wanted:
                 groups.setdefault(key, []).append(row)
     changes: list[tuple[int, int | None, int]] = []

@@ -147,7 +147,8 @@ def _filed(conn: sqlite3.Connection, year: int) -> dict[str, DeptStatus]:
     versions = dict(conn.execute("SELECT dept_code, COUNT(*) FROM submissions WHERE year = ? AND dept_code IS NOT NULL"
                                  " GROUP BY dept_code", (year,)).fetchall())
     vals = figures(conn, [r[0] for r in rows], FIGURE_KEYS)
-    last = {r[1]: vals[r[0]] for r in rows if r[3] == year - 1}
+    # last year's figures come from the return that has them (a department's other form has none)
+    last = {r[1]: vals[r[0]] for r in rows if r[3] == year - 1 and any(v is not None for v in vals[r[0]].values())}
     out: dict[str, DeptStatus] = {}
     chase: dict[int, tuple[DeptStatus, Decimal | None, list[Any]]] = {}
     for sid, code, name, yr, readable, errors, unexplained, received, fname, tid, tver, units, tables in rows:
@@ -179,9 +180,30 @@ def _filed(conn: sqlite3.Connection, year: int) -> dict[str, DeptStatus]:
             d.state = UNEXPLAINED
         if d.state != PASSED:
             chase[sid] = (d, d.growth if growth_open else None, jumps)
-        out[code] = d
+        if code in out:  # the department's other form: one row for both
+            _merge_into(out[code], d, chase)
+        else:
+            out[code] = d
     _first_problems(conn, chase)
     return out
+
+
+_RANK = {PASSED: 0, UNEXPLAINED: 1, FAILED: 2}
+
+
+def _merge_into(a: DeptStatus, b: DeptStatus, chase: dict[int, tuple[DeptStatus, Decimal | None, list[Any]]]) -> None:
+    """A department that returned both forms: one row, the worse state, both files named."""
+    a.state = max(a.state, b.state, key=_RANK.__getitem__)
+    a.file = f"{a.file}；{b.file}" if a.received_at <= b.received_at else f"{b.file}；{a.file}"
+    a.received_at = max(a.received_at, b.received_at)
+    a.errors, a.warnings, a.versions = a.errors + b.errors, a.warnings + b.warnings, max(a.versions, b.versions)
+    a.growth = a.growth if a.growth is not None else b.growth
+    a.this_year = {k: a.this_year.get(k) if a.this_year.get(k) is not None else b.this_year.get(k)
+                   for k in a.this_year.keys() | b.this_year.keys()}
+    a.last_year = a.last_year or b.last_year
+    for sid, (d, growth, jumps) in list(chase.items()):
+        if d is b:
+            chase[sid] = (a, growth, jumps)
 
 
 FIRST = 2  # findings named in the 催报 sentence
@@ -204,4 +226,6 @@ def _first_problems(conn: sqlite3.Connection, chase: dict[int, tuple[DeptStatus,
         mine = texts[sid] + [f"{f.sheet}!{f.cell} {f.message.rstrip('。')}" for f in derived_findings]
         if growth is not None:
             mine.append(f"三公经费比上年增加 {growth} 万元，须在“情况说明”中说明原因")
-        d.problems, d.more = mine[:FIRST], max(0, len(mine) - FIRST)
+        total = len(d.problems) + d.more + len(mine)  # a department's two forms add up
+        d.problems = (d.problems + mine)[:FIRST]
+        d.more = total - len(d.problems)

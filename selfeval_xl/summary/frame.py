@@ -85,15 +85,17 @@ def _recency(s: Submission) -> precedence.Recency:
     return precedence.recency(s.values.get("report.date"), s.mtime, s.file)
 
 
-def _group_key(s: Submission) -> tuple[str, int] | None:
-    return precedence.group_key(s.dept_code, s.year) if s.readable else None
+def _group_key(s: Submission) -> tuple[str | None, str, int] | None:
+    """A form's return is grouped with the same form's only: 表样 + 预算编码 + 年度."""
+    gk = precedence.group_key(s.dept_code, s.year) if s.readable else None
+    return None if gk is None else (s.template_id, *gk)
 
 
 def inclusions(subs: list[Submission]) -> list[Inclusion]:
     """Decide which submissions count: unreadable and failing ones never do; of several with the
-    same 预算编码 and year only the newest counts (even if it fails: it replaced the older one),
+    same 表样, 预算编码 and year only the newest counts (even if it fails: it replaced the older one),
     by model.precedence — the policy check's `duplicate-submission` and the ledger follow too."""
-    groups: dict[tuple[str, int], list[int]] = {}
+    groups: dict[tuple[str | None, str, int], list[int]] = {}
     for i, s in enumerate(subs):
         key = _group_key(s)
         if key is not None:
