@@ -201,10 +201,14 @@ def _checks(layout: Layout, typed: Mapping[str, Any], env: ValuesEnv, xenv: _Exc
 
 
 def _title(layout: Layout, values: Mapping[str, Any]) -> str:
+    """The title formula's result: the first field as is, the others four spaces when blank."""
     suffix = layout.template.texts.get("report_title_suffix", layout.template.title)
-    year = values.get("report.year")
-    year_text = "    " if year is None or year == "" else excel_text(year)
-    return excel_text(values.get("report.region")) + year_text + suffix
+    keys = layout.title_fields
+    parts = [excel_text(values.get(keys[0]))] if keys else []
+    for k in keys[1:]:
+        v = values.get(k)
+        parts.append("    " if v is None or v == "" else excel_text(v))
+    return "".join(parts) + suffix
 
 
 def _unit_name(f: FormulaCell, by_cell: dict[Cell, str], values: Mapping[str, Any]) -> Any:

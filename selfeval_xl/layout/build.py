@@ -44,6 +44,7 @@ class _Builder:
         self.scopes: list[str] = []
         self.grid_checks: dict[tuple[str | None, str], Cell] = {}
         self.computed: dict[str, Expr] = {}
+        self.title_fields: tuple[str, ...] = ()
         self.sheets: list[SheetLayout] = []
         self.inputs: dict[str, InputCell] = {}
         self.tables: dict[str, TableArea] = {}
@@ -102,7 +103,7 @@ class _Builder:
         self._names()
         return Layout(self.t, self.units, self.sheets, self.inputs, self.tables, self.statics,
                       self.formulas, self.instances, self.names, self.choice_lists, self.copies, tuple(self.scopes),
-                      self.computed)
+                      self.computed, self.title_fields)
 
     def _sheet(self, s: Sheet, name: str) -> None:
         sheet = SheetLayout(name, s.widths)
@@ -117,14 +118,12 @@ class _Builder:
         return max(1, len(sheet.widths))
 
     def _title(self, sheet: SheetLayout, b: Block, row: int) -> int:
-        if b.formula == "report_title":
-            region = self.inputs.get("report.region")
-            year = self.inputs.get("report.year")
+        if b.title_fields:
             suffix = self.t.texts.get("report_title_suffix", self.t.title)
             # The cover's fields come after the title: resolved once the form is laid out.
-            self._title_pending = (sheet, row, suffix)
+            self._title_pending = (sheet, row, suffix, b.title_fields)
+            self.title_fields = b.title_fields
             self.formulas.append(FormulaCell(Cell(sheet.name, row, 0), "", "title", "title"))
-            del region, year
         else:
             self.static(sheet, row, 0, b.text or "", "title")
         if self._width(sheet) > 1:
@@ -466,10 +465,10 @@ class _Builder:
         # the cover title, now that its fields are placed
         pending = getattr(self, "_title_pending", None)
         if pending:
-            sheet, row, suffix = pending
-            region = self.inputs["report.region"].cell.ref_from(sheet.name)
-            year = self.inputs["report.year"].cell.ref_from(sheet.name)
-            formula = f'{region}&IF({year}="","    ",{year})&"{suffix}"'
+            sheet, row, suffix, keys = pending
+            refs_ = [self.inputs[k].cell.ref_from(sheet.name) for k in keys]
+            # 临湘市 + 2021 (four spaces while the year is blank, for writing in by hand) + the title
+            formula = "&".join([refs_[0], *(f'IF({r}="","    ",{r})' for r in refs_[1:]), f'"{suffix}"'])
             self.formulas = [FormulaCell(f.cell, formula, "title", "title") if f.kind == "title" else f for f in self.formulas]
         if self.units == 1 and self.t.identity.dept_name in self.inputs:
             name = self.inputs[self.t.identity.dept_name].cell

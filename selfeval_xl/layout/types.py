@@ -121,6 +121,7 @@ class Layout:
     copies: int = 1  # copies of the repeated sheet (0: one unscoped copy, the checker's view)
     scopes: tuple[str, ...] = ()  # sheet names of those copies, in order
     computed: dict[str, Expr] = field(default_factory=dict)  # computed input → its formula, names bound
+    title_fields: tuple[str, ...] = ()  # the fields a computed title joins (then the spec's title text)
 
     def cell(self, name: str) -> Cell:
         return self.inputs[name].cell

@@ -118,6 +118,7 @@ class Block:
     header: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
     caption: str | None = None
+    title_fields: tuple[str, ...] = ()  # a computed title: these fields, then the spec's title text
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,19 @@ class Repeat:
     label: str
     min: int = 1
     max: int = 100
+
+
+@dataclass(frozen=True)
+class PartSummary:
+    """How the summary shows the repeated sheets (one row per project): columns as (key, label),
+    the amounts totalled by department, the ratio of two totals (执行率), the field charted per
+    item and the choice field counted (等次)."""
+
+    columns: tuple[tuple[str, str], ...]
+    totals: tuple[str, ...] = ()
+    ratio: tuple[str, str] | None = None
+    chart: str | None = None
+    counts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +201,7 @@ class Template:
     identity: Identity = Identity("", "", "")
     repeat: Repeat | None = None
     explanations: str | None = None  # the table where warnings are explained (columns rule, text)
+    part_summary: PartSummary | None = None
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -229,13 +244,13 @@ SCOPE = "!"
 
 
 def scoped(scope: str | None, name: str) -> str:
-    """The input name of `name` on a repeated sheet: `项目2!funds.rate` (as Excel writes a
-    sheet-scoped defined name)."""
+    """The input name of `name` on a repeated sheet: `项目2!<key>` (as Excel writes a sheet-scoped
+    defined name)."""
     return f"{scope}{SCOPE}{name}" if scope else name
 
 
 def split_scope(name: str) -> tuple[str | None, str]:
-    """`项目2!funds.rate` → ("项目2", "funds.rate"); a workbook-level name → (None, name)."""
+    """`项目2!<key>` → ("项目2", "<key>"); a workbook-level name → (None, name)."""
     scope, sep, base = name.rpartition(SCOPE)
     return (scope, base) if sep else (None, name)
 

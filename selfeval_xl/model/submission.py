@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from selfeval_xl.model.defaults import DEFAULT_IDENTITY
 from selfeval_xl.model.findings import Finding, status_of
 
 Typed = Decimal | int | str | date | None
@@ -43,7 +44,8 @@ class Submission:
     # The exact bytes of `file` (hex) when the name on disk is not valid UTF-8 (a GBK name left by
     # unzipping a Windows archive); `file` then holds a readable form (selfeval_xl.inbox.names).
     file_bytes: str | None = None
-    identity: tuple[str, str, str] = ("dept.name", "dept.code", "report.year")  # (name, code, year) keys
+    # the keys of 部门名称, 预算编码, 年度 in `values` (the template's identity; check sets it)
+    identity: tuple[str, str, str] = (DEFAULT_IDENTITY["dept_name"], DEFAULT_IDENTITY["dept_code"], DEFAULT_IDENTITY["year"])
     parts: list[Part] = field(default_factory=list)  # the repeated sheets (projects), in order
     copies: int = 1
 

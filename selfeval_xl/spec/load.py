@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from selfeval_xl.model.defaults import DEFAULT_EXPLANATIONS, DEFAULT_IDENTITY, DEFAULT_TEMPLATE_ID, DEFAULT_TITLE_FIELDS
 from selfeval_xl.model.spec import (
     FIELD_TYPES,
     Block,
@@ -19,6 +20,7 @@ from selfeval_xl.model.spec import (
     GradeBand,
     Plausibility,
     Identity,
+    PartSummary,
     Repeat,
     Rule,
     Sheet,
@@ -32,10 +34,6 @@ BLOCK_KINDS = ("title", "heading", "text", "form", "units", "table", "grid", "re
 SEVERITIES = ("error", "warning", "info")
 RULE_CODES = ("sum-mismatch", "cross-check", "score-out-of-range", "grade-mismatch", "indicator-weights", "indicator-score",
               "funds-mismatch", "expected-score", "reason-missing")
-# Defaults of a spec that does not say otherwise (the first form's wording, data-model §1).
-DEFAULT_TEMPLATE_ID = "dept-selfeval"
-DEFAULT_IDENTITY = {"dept_name": "dept.name", "dept_code": "dept.code", "year": "report.year", "contact": "contact.name"}
-DEFAULT_EXPLANATIONS = "explanations"
 
 
 class SpecError(ValueError):
@@ -291,7 +289,7 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
                                 layout=b.get("layout", "inline"), label_span=int(b.get("label_span", 1)),
                                 input_span=int(b.get("input_span", 1)), spans=tuple(b.get("spans") or ()),
                                 header=tuple(str(x) for x in b.get("header") or ()), rows=tuple(grid_rows),
-                                caption=b.get("caption")))
+                                caption=b.get("caption"), title_fields=_title_fields(b, fields, bw)))
         repeat = bool(s.get("repeat", False))
         if repeat and "{n}" not in name:
             raise SpecError(f"{where}.name: 重复的工作表名称应含 {{n}}（如“项目{{n}}”）")
@@ -318,15 +316,17 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
             raise SpecError(f"template.identity.{role}: 未知字段 {key!r}")
     identity = Identity(dept_name=ident["dept_name"], dept_code=ident["dept_code"], year=ident["year"],
                         contact=ident["contact"] if ident.get("contact") in fields else None)
-    explanations = meta.get("explanations", DEFAULT_EXPLANATIONS if DEFAULT_EXPLANATIONS in tables else None)
+    explanations = meta.get("explain_in", DEFAULT_EXPLANATIONS if DEFAULT_EXPLANATIONS in tables else None)
     if explanations is not None and explanations not in tables:
-        raise SpecError(f"template.explanations: 未知表格 {explanations!r}")
+        raise SpecError(f"template.explain_in: 未知表格 {explanations!r}")
+
+    part_summary = _part_summary(doc.get("summary"), fields, t_repeat=repeat is not None)
 
     return Template(id=tid, version=version, title=str(meta.get("title", "")), amount_unit=str(meta.get("amount_unit", "万元")),
                     sha256=sha256, fields=fields, tables=tables, unit_tables=unit_tables, rules=tuple(rules),
                     sheets=tuple(sheets), grades=grades, texts=texts, source=source,
                     plausibility=_plausibility(doc.get("plausibility") or {}, fields), identity=identity,
-                    repeat=repeat, explanations=explanations)
+                    repeat=repeat, explanations=explanations, part_summary=part_summary)
 
 
 def _plausibility(d: dict[str, Any], fields: dict[str, Field]) -> Plausibility:
@@ -366,6 +366,48 @@ def _check_hierarchy(hierarchy: dict[str, tuple[str, ...]], pair: tuple[str, ...
         for k in kids:
             if k not in child.choices:
                 raise SpecError(f"{where}.{p}: “{k}”不是“{child.label}”的选项")
+
+
+def _title_fields(b: dict[str, Any], fields: dict[str, Field], where: str) -> tuple[str, ...]:
+    """The fields a computed title joins before its text (`formula: report_title`)."""
+    if b.get("kind") != "title" or b.get("formula") is None:
+        return ()
+    keys = tuple(str(k) for k in b.get("title_fields") or DEFAULT_TITLE_FIELDS)
+    for k in keys:
+        if k not in fields:
+            raise SpecError(f"{where}.title_fields: 未知字段 {k!r}")
+    return keys
+
+
+def _part_summary(d: Any, fields: dict[str, Field], t_repeat: bool) -> PartSummary | None:
+    """`summary:` of a template with a repeated sheet: which fields the 项目 sheets show."""
+    if d is None:
+        return None
+    if not t_repeat or not isinstance(d, dict):
+        raise SpecError("summary: 只用于有重复工作表的模板，应为映射")
+    columns = []
+    for i, item in enumerate(_req(d, "columns", "summary")):
+        key, label = (next(iter(item.items())) if isinstance(item, dict) and len(item) == 1
+                      else (item, None))
+        if key not in fields:
+            raise SpecError(f"summary.columns[{i}]: 未知字段 {key!r}")
+        columns.append((str(key), str(label or fields[key].label)))
+    keys = {k for k, _ in columns}
+
+    def one(name: str) -> str | None:
+        v = d.get(name)
+        if v is not None and v not in keys:
+            raise SpecError(f"summary.{name}: {v!r} 不在 summary.columns 中")
+        return v
+
+    totals = tuple(str(k) for k in d.get("totals") or ())
+    ratio = tuple(str(k) for k in d.get("ratio") or ())
+    for k in (*totals, *ratio):
+        if k not in keys or fields[k].type != "money":
+            raise SpecError(f"summary: {k!r} 应为 summary.columns 中的金额字段")
+    if ratio and len(ratio) != 2:
+        raise SpecError("summary.ratio: 应为两个金额字段（分子、分母）")
+    return PartSummary(tuple(columns), totals, (ratio[0], ratio[1]) if ratio else None, one("chart"), one("counts"))
 
 
 def _short(f: Field) -> Field:

@@ -13,7 +13,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from selfeval_xl.summary.frame import STATUS_LABELS, Collection
+from selfeval_xl.summary.frame import FORM_COLUMN, STATUS_LABELS, Collection
 from selfeval_xl.summary.placed import FIRST, Placed, quote
 from selfeval_xl.summary.styles import FONT, Styles
 
@@ -47,9 +47,9 @@ def _cached(value: object) -> object:
 class StatsSheet:
     """Writes blocks top to bottom; `row` is where the next block starts."""
 
-    def __init__(self, wb: Workbook, styles: Styles) -> None:
-        self.wb, self.styles = wb, styles
-        self.ws: Worksheet = wb.add_worksheet(SHEET)
+    def __init__(self, wb: Workbook, styles: Styles, name: str = SHEET) -> None:
+        self.wb, self.styles, self.name = wb, styles, name
+        self.ws: Worksheet = wb.add_worksheet(name)
         self.row = 3
         for j, w in enumerate(WIDTHS):
             self.ws.set_column(j, j, w)
@@ -77,8 +77,8 @@ class StatsSheet:
               subtype: str | None = None, height: int = CHART_HEIGHT) -> None:
         ch = self.wb.add_chart({"type": kind, **({"subtype": subtype} if subtype else {})})
         for k in range(series):
-            s: dict[str, object] = {"name": [SHEET, first - 1, 1 + k], "categories": [SHEET, first, 0, last, 0],
-                                    "values": [SHEET, first, 1 + k, last, 1 + k]}
+            s: dict[str, object] = {"name": [self.name, first - 1, 1 + k], "categories": [self.name, first, 0, last, 0],
+                                    "values": [self.name, first, 1 + k, last, 1 + k]}
             if kind == "pie":
                 s["data_labels"] = {"percentage": True, "category": True, "leader_lines": True, "font": _font(9)}
                 s["points"] = [{"fill": {"color": c}} for c in COLORS]
@@ -102,8 +102,14 @@ class StatsSheet:
         self.ws.insert_chart(anchor, col, ch, {"x_offset": 6, "y_offset": 2, "object_position": 1})
 
 
-def _countifs(*pairs: tuple[str, str]) -> str:
-    return "COUNTIFS(" + ",".join(f'{ref},"{crit}"' for ref, crit in pairs) + ")"
+def _countifs(*pairs: tuple[str, ...]) -> str:
+    """COUNTIFS over (range, criterion) pairs; a pair may carry several (range, criterion)s."""
+    flat = [x for p in pairs for x in p]
+    return "COUNTIFS(" + ",".join(f'{flat[i]},"{flat[i + 1]}"' for i in range(0, len(flat), 2)) + ")"
+
+
+def _pairs(criteria: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(criteria[i], criteria[i + 1]) for i in range(0, len(criteria), 2)]
 
 
 def write_statistics(wb: Workbook, styles: Styles, c: Collection, placed: dict[str, Placed], title: str) -> None:
@@ -114,7 +120,11 @@ def write_statistics(wb: Workbook, styles: Styles, c: Collection, placed: dict[s
     ws.write_string(1, 0, "注：除“按审核状态”外，各项统计只含计入合计的报送。", styles.get("note"))
     ov = placed["overview"]
     counted = c.overview["计入汇总"].tolist()
-    is_counted = (ov.ref("计入汇总"), "是")
+    is_counted: tuple[str, ...] = (ov.ref("计入汇总"), "是")
+    if FORM_COLUMN in c.overview.columns and c.template is not None:  # the other form has its own 项目统计
+        mine = c.template.title
+        counted = [ok and f == mine for ok, f in zip(counted, c.overview[FORM_COLUMN].tolist(), strict=True)]
+        is_counted = (*is_counted, ov.ref(FORM_COLUMN), mine)
 
     # 1. by 评价等次 (counted only); the last row takes what no grade matched
     grades = [g.grade for g in c.template.grades] if c.template else ["优", "良", "中", "差"]
@@ -124,8 +134,8 @@ def write_statistics(wb: Workbook, styles: Styles, c: Collection, placed: dict[s
         n = sum(1 for v, ok in zip(gcol, counted, strict=True) if ok and v == g)
         rows.append((g, f"={_countifs((ov.ref('评价等次'), g), is_counted)}", n))
     rest = sum(counted) - sum(int(v) for _, _, v in rows)  # type: ignore[call-overload]
-    rows.append(("未填或无效", f"=COUNTIF({ov.ref('计入汇总')},\"是\")"
-                 + "".join("-" + f[1:] for _, f, _ in rows), rest))
+    every = (f"COUNTIF({ov.ref('计入汇总')},\"是\")" if len(is_counted) == 2 else _countifs(*_pairs(is_counted)))
+    rows.append(("未填或无效", f"={every}" + "".join("-" + f[1:] for _, f, _ in rows), rest))
     s.small("按评价等次", ("评价等次", "份数"), rows, "column", "评价等次分布（份）")
 
     # 2. by status (every submission)
@@ -195,3 +205,55 @@ def _spending(s: StatsSheet, c: Collection, ex: Placed) -> None:
     s.chart("bar", title, start, first, first + max(shown, 1) - 1, series=3, col=WIDE_CHART_COL,
             subtype="stacked", height=max(CHART_HEIGHT, 70 + 24 * shown))
     s.row = first + max(n, 1) + 1
+
+
+PART_SHEET = "项目统计"
+MAX_PROJECT_BARS = 80  # projects shown in the rate chart (the 项目 sheet lists them all)
+
+
+def write_part_statistics(wb: Workbook, styles: Styles, c: Collection, placed: dict[str, Placed], title: str) -> None:
+    """项目统计: the count of each 等次 over counted projects (COUNTIFS over 项目) with a column
+    chart, and a bar chart of every counted project's rate read straight from the 项目 sheet."""
+    t, df = c.part_template, c.projects
+    assert t is not None and t.part_summary is not None and df is not None
+    ps, pl = t.part_summary, placed["projects"]
+    s = StatsSheet(wb, styles, PART_SHEET)
+    ws = s.ws
+    ws.write_string(0, 0, f"{title}——{PART_SHEET}", styles.get("title"))
+    ws.set_row(0, 24)
+    heads = dict(ps.columns)
+    notes = ([f"{heads[ps.counts]}统计只含计入合计的报送"] if ps.counts else []) + (
+        [f"{heads[ps.chart]}图列出“{pl.sheet}”表中的全部{t.repeat.label if t.repeat else ''}"] if ps.chart else [])
+    ws.write_string(1, 0, "注：" + "；".join(notes) + "。", styles.get("note"))
+    counted = df["计入汇总"].tolist()
+    is_counted = (pl.ref("计入汇总"), "是")
+    if ps.counts is not None:
+        head = heads[ps.counts]
+        col = df[head].tolist()
+        rows: list[Row] = []
+        for g in (g.grade for g in t.grades):
+            n = sum(1 for v, ok in zip(col, counted, strict=True) if ok and v == g)
+            rows.append((g, f"={_countifs((pl.ref(head), g), is_counted)}", n))
+        s.small(f"按{head}（项目数）", (head, "项目数"), rows, "column", f"{head}分布（个）")
+    if ps.chart is not None and pl.n:
+        head = next(h for h in df.columns if h.startswith(heads[ps.chart]))
+        name_head = heads[ps.columns[0][0]]
+        shown = min(pl.n, MAX_PROJECT_BARS)
+        ch = wb.add_chart({"type": "bar"})
+        c0, c1 = pl.col(name_head), pl.col(head)
+        ch.add_series({"name": head, "categories": [pl.sheet, FIRST, c0, FIRST + shown - 1, c0],
+                       "values": [pl.sheet, FIRST, c1, FIRST + shown - 1, c1], "fill": {"color": COLORS[0]},
+                       "gap": 40, "data_labels": {"value": True, "font": _font(8)}})
+        ch.set_title({"name": f"各项目{head}" + (f"（前 {shown} 个）" if shown < pl.n else ""),
+                      "name_font": _font(11, True)})
+        ch.set_legend({"none": True})
+        ch.set_x_axis({"num_font": _font(9), "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        ch.set_y_axis({"num_font": _font(9), "reverse": True, "crossing": "max"})
+        ch.set_size({"width": CHART_WIDTH + 200, "height": max(CHART_HEIGHT, 22 * shown + 80)})
+        ws.write_string(s.row, 0, f"各项目{head}", styles.get("subtitle"))
+        ws.insert_chart(s.row + 1, 0, ch, {"x_offset": 6, "y_offset": 2, "object_position": 1})
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页，共 &N 页")

@@ -23,10 +23,11 @@ from typing import Any
 from selfeval_xl import __version__
 from selfeval_xl.atomic import atomic_path as replacing
 from selfeval_xl.model.money import decimals_of
-from selfeval_xl.summary.frame import BOOL, FRAMES, INT, MONEY, NUMBER, TEXT, Collection, exclusion_note
+from selfeval_xl.summary.frame import BOOL, INT, MONEY, NUMBER, TEXT, Collection, exclusion_note
 
 CSV_NAMES = {"overview": "总览", "income": "收入", "expenditure": "支出和结余", "three_public": "三公经费",
-             "assets": "固定资产", "indicators": "绩效指标", "findings": "审核问题"}
+             "assets": "固定资产", "indicators": "绩效指标", "findings": "审核问题",
+             "projects": "项目", "project_depts": "项目按部门"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -64,7 +65,7 @@ def write_csv(outdir: str | os.PathLike[str], c: Collection) -> list[Path]:
     """One UTF-8-with-BOM CSV per table (总览.csv, 收入.csv, …); returns the paths written."""
     out = Path(outdir)
     written = []
-    for name in FRAMES:
+    for name in c.names():
         df, kinds = c.frame(name), c.kinds[name]
         cols = list(df.columns)
         ks = [kinds.get(col, TEXT) for col in cols]
@@ -93,7 +94,7 @@ def to_json(c: Collection) -> dict[str, object]:
         "tool": "selfeval-xl", "version": __version__,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "title": title_for(c), "note": exclusion_note(c),
-        "tables": {name: _records(c, name) for name in FRAMES},
+        "tables": {name: _records(c, name) for name in c.names()},
     }
 
 
@@ -146,7 +147,7 @@ def write_parquet(outdir: str | os.PathLike[str], c: Collection) -> list[Path]:
 
     out = Path(outdir)
     written = []
-    for name in FRAMES:
+    for name in c.names():
         df, kinds = c.frame(name), c.kinds[name]
         arrays, fields = [], []
         for col in df.columns:

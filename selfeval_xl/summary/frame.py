@@ -19,13 +19,15 @@ import pandas as pd
 from selfeval_xl.model import precedence
 from selfeval_xl.model.spec import Template
 from selfeval_xl.model.submission import Submission
-from selfeval_xl.spec import default_template
+from selfeval_xl.spec import default_template, template_for
 
 STATUS_LABELS = {"pass": "通过", "warn": "有警告", "fail": "未通过", "unreadable": "无法读取"}
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # Frame name → sheet title (also the CSV/Parquet file stem and the JSON key).
 FRAMES = ("overview", "income", "expenditure", "three_public", "assets", "indicators", "findings")
+# Present when the batch holds returns of a form with repeated sheets (项目支出: one row per project).
+PART_FRAMES = ("projects", "project_depts")
 UNIT_FRAMES = ("income", "expenditure", "three_public", "assets")
 
 # Column kinds drive number formats, CSV text and Parquet types.
@@ -56,9 +58,16 @@ class Collection:
     fields: dict[str, dict[str, str]] = field(default_factory=dict)
     template: Template | None = None
     inclusion: list[Inclusion] = field(default_factory=list)  # aligned with `submissions`
+    projects: pd.DataFrame | None = None  # one row per project (the repeated sheets), when any
+    project_depts: pd.DataFrame | None = None  # the projects' totals by department
+    part_template: Template | None = None  # the form those rows come from
 
     def frame(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
+
+    def names(self) -> list[str]:
+        """Every frame present, in sheet order."""
+        return list(FRAMES) + [n for n in PART_FRAMES if getattr(self, n) is not None]
 
     @property
     def years(self) -> list[int]:
@@ -178,16 +187,22 @@ def build(subs: list[Submission], template: Template | None = None) -> Collectio
                         c["errors"], c["warnings"], _dec(s.values.get("evaluation.score")),
                         _text(s.values.get("evaluation.grade"))]
                        + [_dec(s.values.get(k)) for _, k in OVERVIEW_AMOUNTS] + [i.counted, i.note])
+    if any(s.template_id not in (None, template.id) for s in subs):  # both forms: say which is which
+        ov_cols.append((FORM_COLUMN, TEXT))
+        titles = {s.template_id: _title_of(s) for s in subs}
+        for row, s in zip(ov_rows, subs, strict=True):
+            row.append(titles[s.template_id])
     frames = {"overview": _frame(ov_rows, ov_cols)}
     kinds["overview"] = dict(ov_cols)
     amount_fields["overview"] = {label: key for label, key in OVERVIEW_AMOUNTS}
 
     # 收入, 支出和结余, 三公经费, 固定资产: one row per readable submission (department total row)
+    mine = [s.template_id in (None, template.id) for s in subs]  # the other form has its own sheets
     for name in UNIT_FRAMES:
         ut = template.unit_tables[name]
         cols = ID_COLS + [(fields[k].label, MONEY) for k in ut.columns]
         rows = [ident(s, i) + [_dec(s.values.get(k)) for k in ut.columns]
-                for s, i in zip(subs, inc, strict=True) if s.readable]
+                for s, i, m in zip(subs, inc, mine, strict=True) if s.readable and m]
         frames[name] = _frame(rows, cols)
         kinds[name] = dict(cols)
         amount_fields[name] = {fields[k].label: k for k in ut.columns}
@@ -216,8 +231,89 @@ def build(subs: list[Submission], template: Template | None = None) -> Collectio
     frames["findings"] = _frame(frows, fcols)
     kinds["findings"] = dict(fcols)
 
+    part_template = _part_template(subs)
+    if part_template is not None:
+        _part_frames(subs, inc, part_template, frames, kinds, amount_fields)
     return Collection(**frames, submissions=subs, kinds=kinds, fields=amount_fields, template=template,
-                      inclusion=inc)
+                      inclusion=inc, part_template=part_template)
+
+
+FORM_COLUMN = "表样"  # in 总览 when the batch holds returns of more than one form
+
+
+def _title_of(s: Submission) -> str | None:
+    t = template_for(s.template_id, s.template_version) if s.template_id and s.template_version else None
+    return t.title if t is not None else None
+
+
+def _part_template(subs: list[Submission]) -> Template | None:
+    for s in subs:
+        if s.parts and s.template_id and s.template_version:
+            t = template_for(s.template_id, s.template_version)
+            if t is not None and t.part_summary is not None:
+                return t
+    return None
+
+
+def _part_column(t: Template, key: str, label: str) -> tuple[str, str, bool]:
+    """(heading, kind, percent): a rate is shown in percent (98.93), headed 执行率（%）."""
+    f = t.fields[key]
+    if f.percent:
+        return f"{label}（%）", NUMBER, True
+    return label, MONEY if f.type == "money" else NUMBER if f.numeric else TEXT, False
+
+
+def _part_frames(subs: list[Submission], inc: list[Inclusion], t: Template, frames: dict[str, pd.DataFrame],
+                 kinds: dict[str, dict[str, str]], amount_fields: dict[str, dict[str, str]]) -> None:
+    """项目: one row per project of every return of `t`; 项目按部门: their totals by return."""
+    ps = t.part_summary
+    assert ps is not None
+    columns = [(key, *_part_column(t, key, label)) for key, label in ps.columns]
+    cols = ID_COLS + [("工作表", TEXT)] + [(head, kind) for _key, head, kind, _pct in columns]
+    rows = []
+    hundred = Decimal(100)
+    per_dept: list[tuple[Submission, Inclusion]] = []
+    for s, i in zip(subs, inc, strict=True):
+        if s.template_id != t.id or not s.parts:
+            continue
+        per_dept.append((s, i))
+        for part in s.parts:
+            row: list[object] = [s.dept_code, s.dept_name, s.year, s.file, i.counted, part.sheet]
+            for key, _head, kind, pct in columns:
+                v = part.values.get(key)
+                if pct:
+                    d = _dec(v)
+                    row.append(None if d is None else (d * hundred).quantize(Decimal("0.01")))
+                else:
+                    row.append(_dec(v) if kind in (MONEY, NUMBER) else _text(v))
+            rows.append(row)
+    frames["projects"] = _frame(rows, cols)
+    kinds["projects"] = dict(cols)
+    amount_fields["projects"] = {head: key for key, head, kind, _pct in columns if kind == MONEY}
+
+    heads = {key: head for key, head, _kind, _pct in columns}
+    grades = [g.grade for g in t.grades]
+    dcols = ID_COLS + [("项目数", INT)] + [(heads[k], MONEY) for k in ps.totals]
+    if ps.ratio:
+        # the department's rate heads like the projects' rate column (执行率（%）)
+        rate = ps.chart if ps.chart is not None and t.fields[ps.chart].percent else None
+        dcols.append((heads[rate] if rate else "比率（%）", NUMBER))
+    dcols += [(f"{g}（个）", INT) for g in grades] if ps.counts else []
+    drows = []
+    for s, i in per_dept:
+        sums = {k: sum((d for p in s.parts if (d := _dec(p.values.get(k))) is not None), Decimal(0)) for k in ps.totals}
+        row2: list[object] = [s.dept_code, s.dept_name, s.year, s.file, i.counted, len(s.parts)]
+        row2 += [sums[k] for k in ps.totals]
+        if ps.ratio:
+            num, den = (sum((d for p in s.parts if (d := _dec(p.values.get(k))) is not None), Decimal(0))
+                        for k in ps.ratio)
+            row2.append((num / den * hundred).quantize(Decimal("0.01")) if den else None)
+        if ps.counts:
+            row2 += [sum(1 for p in s.parts if p.values.get(ps.counts) == g) for g in grades]
+        drows.append(row2)
+    frames["project_depts"] = _frame(drows, dcols)
+    kinds["project_depts"] = dict(dcols)
+    amount_fields["project_depts"] = {heads[k]: k for k in ps.totals}
 
 
 def exclusion_note(c: Collection) -> str:

@@ -19,18 +19,20 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from selfeval_xl.atomic import atomic_path as replacing
-from selfeval_xl.summary.charts import write_statistics
+from selfeval_xl.summary.charts import write_part_statistics, write_statistics
 from selfeval_xl.summary.frame import BOOL, INT, MONEY, NUMBER, Collection, exclusion_note
 from selfeval_xl.summary.placed import FIRST, HEADER_ROW, Placed
 from selfeval_xl.summary.styles import Styles, text_width, value_width
 
 SHEETS = {"overview": "总览", "income": "收入", "expenditure": "支出和结余", "three_public": "三公经费",
-          "assets": "固定资产", "indicators": "绩效指标", "findings": "审核问题"}
+          "assets": "固定资产", "indicators": "绩效指标", "findings": "审核问题",
+          "projects": "项目", "project_depts": "项目按部门"}
 # Columns the DataFrames keep but the sheets leave out (总览 shows 年度 and 文件 once per submission;
 # fewer repeated cells keep the workbook cheap next to reading the files).
 NOT_SHOWN = {"income": ("年度", "文件"), "expenditure": ("年度", "文件"), "three_public": ("年度", "文件"),
-             "assets": ("年度", "文件"), "indicators": ("年度", "文件", "行号"), "findings": ("年度",)}
-TOTALS = ("overview", "income", "expenditure", "three_public", "assets")
+             "assets": ("年度", "文件"), "indicators": ("年度", "文件", "行号"), "findings": ("年度",),
+             "projects": ("年度", "文件"), "project_depts": ("年度", "文件")}
+TOTALS = ("overview", "income", "expenditure", "three_public", "assets", "projects", "project_depts")
 CENTERED = {"状态", "评价等次", "严重程度", "年度"}
 LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
 WIDE_TEXT = {"说明", "绩效目标（年度指标值）", "完成情况（实际完成值）", "偏差原因", "三级指标"}
@@ -59,7 +61,8 @@ def _write(path: str, c: Collection) -> None:
     unit = c.template.amount_unit if c.template else "万元"
     note = exclusion_note(c) + f"金额单位：{unit}。"
     placed: dict[str, Placed] = {}
-    for name, sheet in SHEETS.items():
+    for name in c.names():
+        sheet = SHEETS[name]
         ws = wb.add_worksheet(sheet)
         df = c.frame(name)
         if name in NOT_SHOWN:
@@ -67,6 +70,8 @@ def _write(path: str, c: Collection) -> None:
         placed[name] = write_frame(ws, styles, df, c.kinds[name], sheet, f"{title}——{sheet}",
                                    note if name in TOTALS else _count_note(name, df), totals=name in TOTALS)
     write_statistics(wb, styles, c, placed, title)
+    if c.projects is not None:
+        write_part_statistics(wb, styles, c, placed, title)
     wb.close()
 
 

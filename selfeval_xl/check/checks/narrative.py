@@ -26,7 +26,7 @@ def _lookup(ctx: Context) -> Callable[[str], TableValue | None]:
 
 def check_narrative(ctx: Context) -> Iterator[Finding]:
     vocab = vocabulary(ctx.template)
-    year = ctx.value("report.year")
+    year = ctx.value(ctx.template.identity.year)
     year = year if isinstance(year, int) else None
     lookup = _lookup(ctx)
     seen: set[tuple[str, Decimal]] = set()
