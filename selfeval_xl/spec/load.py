@@ -12,7 +12,12 @@ from typing import Any
 
 import yaml
 
-from selfeval_xl.model.defaults import DEFAULT_EXPLANATIONS, DEFAULT_IDENTITY, DEFAULT_TEMPLATE_ID, DEFAULT_TITLE_FIELDS
+from selfeval_xl.model.defaults import (
+    DEFAULT_EXPLANATIONS,
+    DEFAULT_IDENTITY,
+    DEFAULT_TEMPLATE_ID,
+    DEFAULT_TITLE_FIELDS,
+)
 from selfeval_xl.model.spec import (
     FIELD_TYPES,
     Block,
