@@ -506,6 +506,47 @@ def section_e(res: Results, tmp: Path, n: int, pdf_n: int) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+def build_project_corpus(folder: Path, n: int, per: int = 5) -> list[Path]:
+    """`n` 项目支出 returns of `per` project sheets each, from the bundled clean sample's values
+    (the department with five projects), byte-distinct with a zip comment."""
+    from selfeval_xl.generate import workbook_bytes
+    from selfeval_xl.prefill import load_values
+    from selfeval_xl.spec import default_template
+
+    template = default_template("project-selfeval")
+    data_file = next((SEED_VALUES / "projects").glob("909001*.yaml"))
+    values = dict(load_values(data_file, template))
+    data = workbook_bytes(template, values=values, copies=per)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for j in range(n):
+        p = folder / f"909001_项目支出_{j:05d}.xlsx"
+        p.write_bytes(with_zip_comment(data, f"copy {j}".encode()))
+        paths.append(p)
+    return paths
+
+
+def section_e(res: Results, tmp: Path, n: int) -> None:
+    """Issue 12: checking 项目支出 returns costs per project sheet no more than per 整体支出 workbook."""
+    if lookup("selfeval_xl.spec:template_ids") is None:
+        res.skip("e", "no project form in this version")
+        return
+    per = 5
+    dept = build_corpus(tmp / "e-dept", n)
+    projects = build_project_corpus(tmp / "e-proj", max(1, n // per), per)
+    check_end_to_end(dept[:10], tmp / "warm.json")  # imports and layouts, outside the timings
+    check_end_to_end(projects[:2], tmp / "warm-p.json")
+    dt, _ = timed(lambda: check_end_to_end(dept, tmp / "e-dept.json"))
+    pt, _ = timed(lambda: check_end_to_end(projects, tmp / "e-proj.json"))
+    sheets = len(projects) * per
+    per_dept, per_sheet = dt.cpu / len(dept), pt.cpu / sheets
+    res.add("e", f"check {len(dept)} 整体支出 workbooks", f"{dt.cpu / len(dept) * 1000:.1f} ms CPU each ({dt.wall:.1f} s)")
+    res.add("e", f"check {len(projects)} 项目支出 workbooks × {per} projects",
+            f"{per_sheet * 1000:.1f} ms CPU per project sheet ({pt.wall:.1f} s)")
+    res.add("e", "per project sheet ÷ per 整体支出 workbook", f"{per_sheet / per_dept:.2f}×", "≤ 1×",
+            per_sheet <= per_dept)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     full = {"n": 2000, "size": 10000, "templates": 1000, "status_n": 10000, "openpyxl_n": 100, "web_uploads": 500,
@@ -557,6 +598,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bench_web import section_web  # its own module: the web intake under load
 
             section_web(res, tmp, departments=50, uploads=args.web_uploads)
+        if "e" in only:
+            print("e) 项目支出 returns: per project sheet against per 整体支出 workbook")
+            section_e(res, tmp, min(args.n, 500))
     finally:
         if args.keep:
             print(f"data kept in {tmp}")

@@ -11,6 +11,7 @@ sx=.venv/bin/selfeval-xl
 [ -t 1 ] || export COLUMNS="${COLUMNS:-120}"
 out=out
 roster=samples/roster.xlsx
+project_roster=samples/项目名单.xlsx   # one row per project: the second form (项目支出绩效自评表)
 subs=samples/submissions
 previous=samples/previous   # last year's submission of one department (year-on-year comparison)
 year=2021
@@ -66,8 +67,18 @@ else
   skip "生成模板（按名单）" "$why"
 fi
 
-# 2. Sample submissions: committed under samples/submissions/ (made from samples/data/*.yaml by
-#    scripts/make_samples.py); regenerated when missing or out of date.
+# 1b. The second form: one 项目支出绩效自评表 workbook per department of the project roster.
+why=$(why_not template "$project_roster")
+if [ -z "$why" ]; then
+  run_step "生成项目支出自评表（按项目名单）" 0 "$sx" template --form project-selfeval --roster "$project_roster" \
+    --year "$year" -o "$out/templates/"
+else
+  skip "生成项目支出自评表（按项目名单）" "$why"
+fi
+
+# 2. Sample submissions of both forms: committed under samples/submissions/ (made from
+#    samples/data/*.yaml and samples/data/projects/*.yaml by scripts/make_samples.py);
+#    regenerated when missing or out of date.
 if [ -f scripts/make_samples.py ] && ! .venv/bin/python scripts/make_samples.py --check >/dev/null 2>&1; then
   run_step "重新生成示例报送文件（缺失或已过期）" 0 .venv/bin/python scripts/make_samples.py
 fi
@@ -147,7 +158,7 @@ show "示例报送文件：" "$subs/"
 show "审核结果（JSON）：" "$out/审核结果.json"
 show "审核结果（Excel）：" "$out/审核结果.xlsx"
 show "退回修改（已标注问题）：" "$out/退回修改/"
-show "汇总表：" "$summary"
+show "汇总表（含项目、项目按部门、项目统计）：" "$summary"
 show "自评报告（Word / PDF）：" "$reports/"
 show "报送库：" "$archive/"
 show "报送情况（Excel）：" "$out/报送情况.xlsx"
