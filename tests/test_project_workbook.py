@@ -115,6 +115,13 @@ def test_cli_form_and_projects(tmp_path: Path) -> None:
     assert read_file(out).copies == 4
     r = runner.invoke(app, ["template", "--form", "project-selfeval", "--projects", "0", "-o", str(out)])
     assert r.exit_code == 2 and "--projects" in r.output
+    data = Path(__file__).resolve().parents[1] / "samples" / "data" / "projects" / "909001_临湘市交通运输局_项目支出.yaml"
+    r = runner.invoke(app, ["template", "--form", "project-selfeval", "--values", str(data), "-o", str(out)])
+    assert r.exit_code == 0 and "5 个项目表" in r.output, r.output
+    assert check_snapshot(read_file(out)).status == "pass"
+    r = runner.invoke(app, ["template", "--form", "project-selfeval", "--values", str(data), "--projects", "3",
+                            "-o", str(out)])
+    assert r.exit_code == 2 and "--projects 不能小于 5" in r.output
     roster = tmp_path / "名单.xlsx"
     _item_roster(roster)
     r = runner.invoke(app, ["template", "--template", "project-selfeval", "--roster", str(roster), "--year", "2021",
