@@ -63,7 +63,8 @@ def salvage(path: str | os.PathLike[str], outdir: str | os.PathLike[str]) -> Sal
     bad = {p.name: c for p, c in problems if c.bad}
     values: dict[str, Any] = {k: v for k, v in typed.items() if k not in bad}
     values.update({k: v for k, v in ident.items() if v is not None})
-    code, name, year = ident["dept.code"], ident["dept.name"], ident["report.year"]
+    who = t.identity
+    code, name, year = ident[who.dept_code], ident[who.dept_name], ident[who.year]
     target = Path(outdir) / roster_file_name(code or "无编码", name or "未填部门名称", year or "年度", f"{SUFFIX}.xlsx")
     if os.path.normcase(os.path.abspath(target)) == os.path.normcase(os.path.abspath(src)):
         raise SalvageError(f"输出文件不能覆盖原文件：{target}")

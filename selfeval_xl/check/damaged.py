@@ -14,6 +14,7 @@ from selfeval_xl.check.plan import Plan
 from selfeval_xl.check.values import read_values
 from selfeval_xl.model.snapshot import Snapshot
 
+
 def identity(plan: Plan, snapshot: Snapshot) -> dict[str, Any]:
     """预算编码, 部门名称 and 年度 (the template's identity fields) as the cover reads (typed),
     else as the stamp records them."""

@@ -71,18 +71,18 @@ class Round:
         """wrong-year and roster-mismatch for one submission (none when it names no year/code)."""
         out: list[Finding] = []
         if self.year is not None and sub.year is not None and sub.year != self.year:
-            out.append(_at(sub, "report.year", "wrong-year", found=sub.year, year=self.year,
+            out.append(_at(sub, sub.identity[2], "wrong-year", found=sub.year, year=self.year,
                            args={"found": str(sub.year), "year": str(self.year)}))
         code = sub.dept_code
         if self.roster is not None and code:
             key = norm_code(code)
             listed = self.roster.get(key)
             if listed is None:
-                out.append(_at(sub, "dept.code", "roster-mismatch", args={"code": code},
+                out.append(_at(sub, sub.identity[1], "roster-mismatch", args={"code": code},
                                detail=f"预算编码 {code}（{sub.dept_name or '未填部门名称'}）不在{self.roster_name}中，"
                                       "请核对是否为名单内的部门，或名单是否需要补充。"))
             elif sub.dept_name and norm_name(sub.dept_name) != norm_name(listed):
-                out.append(_at(sub, "dept.name", "roster-mismatch",
+                out.append(_at(sub, sub.identity[0], "roster-mismatch",
                                args={"code": code, "name": sub.dept_name, "roster": listed},
                                detail=f"预算编码 {code} 在{self.roster_name}中为“{listed}”，"
                                       f"本表部门名称为“{sub.dept_name}”，请核对是否报错了部门或用错了模板。"))

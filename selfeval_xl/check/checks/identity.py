@@ -41,27 +41,28 @@ def _same_name(a: str, b: str) -> bool:
 
 
 def check_identity(ctx: Context) -> Iterator[Finding]:
-    code = ctx.value("dept.code")
-    name = ctx.value("dept.name")
+    code_key, name_key = ctx.template.identity.dept_code, ctx.template.identity.dept_name
+    code = ctx.value(code_key)
+    name = ctx.value(name_key)
     code = str(code).strip() if code not in (None, "") else ""
     name = str(name).strip() if name not in (None, "") else ""
     by_name = ctx.plan.by_name
     stamp = ctx.snapshot.stamp
     s_code, s_name = (stamp.get("dept_code") or "").strip(), (stamp.get("dept_name") or "").strip()
-    if code and s_code and norm_code(code) != norm_code(s_code) and "dept.code" in by_name:
-        yield at(by_name["dept.code"], "roster-mismatch", args={"code": code, "stamp": s_code},
+    if code and s_code and norm_code(code) != norm_code(s_code) and code_key in by_name:
+        yield at(by_name[code_key], "roster-mismatch", args={"code": code, "stamp": s_code},
                  detail=f"本表预算编码为 {code}，而下发给本部门的模板为 {s_code}（{s_name or '名称未记录'}），"
                         "请核对是否用了其他部门的模板。")
     parts = name_parts(ctx.snapshot.path)
-    if parts is None or "dept.name" not in by_name:
+    if parts is None or name_key not in by_name:
         return
     f_code, f_name = parts
     code, name = code or s_code, name or s_name
     if code and norm_code(f_code) != norm_code(code):
-        yield at(by_name["dept.code"], "roster-mismatch", args={"file": f_code, "code": code},
+        yield at(by_name[code_key], "roster-mismatch", args={"file": f_code, "code": code},
                  detail=f"文件名中的预算编码 {f_code} 与表内的 {code}（{name or '未填部门名称'}）不一致，"
                         "请核对是否报错了文件。")
     elif name and not _same_name(f_name, name):
-        yield at(by_name["dept.name"], "roster-mismatch", args={"file": f_name, "name": name},
+        yield at(by_name[name_key], "roster-mismatch", args={"file": f_name, "name": name},
                  detail=f"文件名中的部门“{f_name}”与表内的部门“{name}”（预算编码 {code or '未填'}）不一致，"
                         "请核对是否报错了文件。")

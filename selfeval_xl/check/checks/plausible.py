@@ -56,7 +56,7 @@ def check_narrative_scale(ctx: Context) -> Iterator[Finding]:
     if ratio is None:
         return
     vocab = vocabulary(ctx.template)
-    year = ctx.value("report.year")
+    year = ctx.value(ctx.template.identity.year)
     year = year if isinstance(year, int) else None
     unit = ctx.template.amount_unit
     hits: dict[str, tuple[Decimal, str]] = {}  # field → (table amount, the narrative's figure)
