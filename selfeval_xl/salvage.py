@@ -22,7 +22,7 @@ from selfeval_xl.check.plan import plan_for
 from selfeval_xl.check.values import read_values
 from selfeval_xl.generate import GenerateError, write_workbook
 from selfeval_xl.generate.filenames import roster_file_name, safe_part
-from selfeval_xl.generate.roster import LOCKED
+from selfeval_xl.generate.roster import locked_names
 from selfeval_xl.read import read_file
 from selfeval_xl.spec import template_for
 
@@ -55,7 +55,7 @@ def salvage(path: str | os.PathLike[str], outdir: str | os.PathLike[str]) -> Sal
     t = template_for(snap.template_id, snap.template_version or "")
     if t is None or not 1 <= snap.units <= 50:
         raise SalvageError(f"无法从 {src.name} 重建：模板版本 {snap.template_version or '（无）'} 不受支持。")
-    plan = plan_for(t, snap.units)
+    plan = plan_for(t, snap.units, snap.copies)  # every project sheet of a 项目支出 return
     raw, _skipped = usable_raw(plan, snap)  # never a value from a sheet whose layout moved
     snap = replace(snap, raw=raw)
     ident = identity(plan, snap)
@@ -78,9 +78,9 @@ def salvage(path: str | os.PathLike[str], outdir: str | os.PathLike[str]) -> Sal
         if c.bad:
             shown = safe_part(str(snap.raw.get(p.name)), "")[:40]
             rep.lost_cells.append(f"{p.sheet}!{p.cell} {p.label}：“{shown}”无法按{_kind(p.field.type)}读取")
-    locked = [k for k in LOCKED if values.get(k) not in (None, "")]
+    locked = [k for k in locked_names(t, values) if values.get(k) not in (None, "")]
     try:
-        write_workbook(target, t, units=snap.units, values=values, locked=locked)
+        write_workbook(target, t, units=snap.units, values=values, locked=locked, copies=snap.copies)
     except GenerateError as exc:
         raise SalvageError(f"重建失败：{exc}") from exc
     rep.carried = len(values)
