@@ -93,12 +93,14 @@ def intake(staged: str, original_name: str, archive: str, dept_code: str, dept_n
 def personal_template(code: str, name: str, units: int, contact: str | None, year: int) -> bytes:
     """The department's own template (name, code and year locked), as `template --roster` makes it."""
     from selfeval_xl.generate import workbook_bytes
-    from selfeval_xl.generate.roster import LOCKED, entry_values
+    from selfeval_xl.generate.roster import entry_values, locked_names
     from selfeval_xl.roster import RosterEntry
     from selfeval_xl.spec import default_template
 
+    template = default_template()
     entry = RosterEntry(row=0, code=code, name=name, units=units, contact=contact)
-    return workbook_bytes(default_template(), units=max(1, units), values=entry_values(entry, year), locked=LOCKED)
+    values = entry_values(entry, year, template)
+    return workbook_bytes(template, units=max(1, units), values=values, locked=locked_names(template, values))
 
 
 def annotated_copy(archive: str, file_id: str) -> bytes | None:
