@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from selfeval_xl.layout import Cell, Layout, build_layout
 from selfeval_xl.layout.types import InputCell, Instance
-from selfeval_xl.model.spec import Field, Template
+from selfeval_xl.model.spec import Field, Template, scoped, split_scope
 from selfeval_xl.rules.parse import refs
 
 UNIT_NAME = "units.name"
@@ -110,8 +110,9 @@ def plan_for(t: Template, units: int, copies: int = 1) -> Plan:
         columns = []
         for n in names:
             if n not in layout.inputs:
-                table, _, col = n.partition(".")
-                columns.append(tuple(f"{table}[{i}].{col}" for i in range(1, t.tables[table].rows + 1)))
+                scope, base = split_scope(n)  # a project sheet's column: 项目2!<table>.<column>
+                table, _, col = base.partition(".")
+                columns.append(tuple(scoped(scope, f"{table}[{i}].{col}") for i in range(1, t.tables[table].rows + 1)))
         sheet, cell = _anchor_cell(layout, inst)
         required = tuple(n for n in scalars if layout.inputs[n].field.required)
         instances.append(InstancePlan(inst, scalars, tuple(columns), required, sheet, cell, inst.anchor))
