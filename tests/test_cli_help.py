@@ -13,6 +13,7 @@ import typer
 from selfeval_xl.cli import COMMAND_MODULES, _register, app, main
 from selfeval_xl.cli.chinese import ChineseCommand, ChineseGroup, ChineseTyper
 from selfeval_xl.ledger import DEFAULT_ARCHIVE
+from selfeval_xl.spec import template_ids
 
 # Names of file formats and programs, written as the README's Chinese part writes them.
 PROPER_NAMES = {"Excel", "WPS", "JSON", "CSV", "YAML", "Parquet", "UTF-8", "BOM"}
@@ -42,6 +43,8 @@ TREE = _tree()
 COMMAND_NAMES = {name for path, _ in TREE for name in path}
 OPTION_NAMES = {o for _, cmd in TREE for p in cmd.params if isinstance(p, click.Option)
                 for o in p.opts + p.secondary_opts} | {"--help"}
+# Form ids (dept-selfeval, project-selfeval) are values the user types after --form, like option names.
+FORM_IDS = set(template_ids())
 ENV_VARS = {p.envvar for _, cmd in TREE for p in cmd.params if isinstance(getattr(p, "envvar", None), str)}
 
 
@@ -58,7 +61,7 @@ def latin_words(text: str, allowed: set[str] = frozenset()) -> list[str]:
             if not re.search("[A-Za-z]", token) or re.fullmatch(r"[^A-Za-z]*\.[a-z]{2,5}", token):
                 continue  # no letters, or a file extension (.xlsx, 文件.xlsx)
             core = token.strip(".*")
-            if core in OPTION_NAMES | COMMAND_NAMES | ENV_VARS | PROPER_NAMES or core == PROGRAM:
+            if core in OPTION_NAMES | COMMAND_NAMES | ENV_VARS | PROPER_NAMES | FORM_IDS or core == PROGRAM:
                 continue
             if core not in allowed:
                 bad.append(token)
