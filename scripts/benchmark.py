@@ -526,10 +526,10 @@ def build_project_corpus(folder: Path, n: int, per: int = 5) -> list[Path]:
     return paths
 
 
-def section_e(res: Results, tmp: Path, n: int) -> None:
+def section_f(res: Results, tmp: Path, n: int) -> None:
     """Issue 12: checking 项目支出 returns costs per project sheet no more than per 整体支出 workbook."""
     if lookup("selfeval_xl.spec:template_ids") is None:
-        res.skip("e", "no project form in this version")
+        res.skip("f", "no project form in this version")
         return
     per = 5
     dept = build_corpus(tmp / "e-dept", n)
@@ -540,10 +540,10 @@ def section_e(res: Results, tmp: Path, n: int) -> None:
     pt, _ = timed(lambda: check_end_to_end(projects, tmp / "e-proj.json"))
     sheets = len(projects) * per
     per_dept, per_sheet = dt.cpu / len(dept), pt.cpu / sheets
-    res.add("e", f"check {len(dept)} 整体支出 workbooks", f"{dt.cpu / len(dept) * 1000:.1f} ms CPU each ({dt.wall:.1f} s)")
-    res.add("e", f"check {len(projects)} 项目支出 workbooks × {per} projects",
+    res.add("f", f"check {len(dept)} 整体支出 workbooks", f"{dt.cpu / len(dept) * 1000:.1f} ms CPU each ({dt.wall:.1f} s)")
+    res.add("f", f"check {len(projects)} 项目支出 workbooks × {per} projects",
             f"{per_sheet * 1000:.1f} ms CPU per project sheet ({pt.wall:.1f} s)")
-    res.add("e", "per project sheet ÷ per 整体支出 workbook", f"{per_sheet / per_dept:.2f}×", "≤ 1×",
+    res.add("f", "per project sheet ÷ per 整体支出 workbook", f"{per_sheet / per_dept:.2f}×", "≤ 1×",
             per_sheet <= per_dept)
 
 
@@ -561,7 +561,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--reports", type=int, help="reports rendered to .docx for e (default 1000)")
     ap.add_argument("--pdf-n", type=int, help="of which converted to PDF in one soffice (default 150; 0: skip)")
     ap.add_argument("--quick", action="store_true", help="small sizes for a quick look (explicit options win)")
-    ap.add_argument("--only", default="a,b,c,d,e,web", help="comma-separated sections (a,b,c,d,e,web)")
+    ap.add_argument("--only", default="a,b,c,d,e,f,web", help="comma-separated sections (a,b,c,d,e,f,web)")
     ap.add_argument("--web-uploads", type=int, help="uploads for web, by 50 departments (default 500; quick 100)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data")
     args = ap.parse_args(argv)
@@ -598,9 +598,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bench_web import section_web  # its own module: the web intake under load
 
             section_web(res, tmp, departments=50, uploads=args.web_uploads)
-        if "e" in only:
-            print("e) 项目支出 returns: per project sheet against per 整体支出 workbook")
-            section_e(res, tmp, min(args.n, 500))
+        if "f" in only:
+            print("f) 项目支出 returns: per project sheet against per 整体支出 workbook")
+            section_f(res, tmp, min(args.n, 500))
     finally:
         if args.keep:
             print(f"data kept in {tmp}")
