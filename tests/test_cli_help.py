@@ -16,7 +16,7 @@ from selfeval_xl.ledger import DEFAULT_ARCHIVE
 from selfeval_xl.spec import template_ids
 
 # Names of file formats and programs, written as the README's Chinese part writes them.
-PROPER_NAMES = {"Excel", "WPS", "JSON", "CSV", "YAML", "Parquet", "UTF-8", "BOM", "Word", "PDF"}
+PROPER_NAMES = {"Excel", "WPS", "JSON", "CSV", "YAML", "Parquet", "UTF-8", "BOM", "Word", "PDF", "LibreOffice"}
 KEYS = ("Ctrl+C",)  # keys as printed on the keyboard
 PROGRAM = "selfeval-xl"
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")

@@ -45,19 +45,19 @@ def _from_archive(err: Console, archive: Path, year: int | None) -> list[Submiss
 
 @app.command("render")
 def render(
-    paths: Annotated[list[str] | None, typer.Argument(show_default=False,
+    paths: Annotated[list[str] | None, typer.Argument(metavar="报表文件或文件夹", show_default=False,
                                                       help="报表文件、文件夹或通配符（如 收到/*.xlsx）")] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="报告输出文件夹（必填）")] = Path(),
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹", help="报告输出文件夹（必填）")] = Path(),
     pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF（需要 LibreOffice；整批只启动一次）")] = False,
     force: Annotated[bool, typer.Option("--force", help="审核未通过的报表也生成报告，每页页眉注明“审核未通过，仅供核对”")] = False,
-    archive: Annotated[Path | None, typer.Option("--archive", "-a", metavar="DIR",
+    archive: Annotated[Path | None, typer.Option("--archive", "-a", metavar="文件夹",
                                                  help="从报送库生成（各部门当前有效的报送）")] = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", metavar="N", help="年度（用报送库时默认最近一年）")] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", metavar="年度", help="年度（用报送库时默认最近一年）")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=0, max=64, help="并行审核的进程数（0 = 自动）")] = 0,
 ) -> None:
     """由自评表生成对外公开的自评报告（Word .docx，加 --pdf 另生成 PDF）。
 
-    报告的全部数字和文字都取自审核后的工作簿，版式按党政机关公文格式（GB/T 9704）。审核未通过的报表不生成
+    报告的全部数字和文字都取自审核后的工作簿，版式按党政机关公文格式国家标准。审核未通过的报表不生成
     （--force 时生成核对稿）；输出文件夹中已有的报告只在来源工作簿变化时才重新生成。
     """
     from selfeval_xl.render import render_batch
