@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from selfeval_xl.model.money import decimals_of, fmt
+from selfeval_xl.model.money import decimals_of, fmt, plain
 from selfeval_xl.model.spec import Block, Field, Template, UnitTable
 from selfeval_xl.render.model import Cell, Document, Grid, Para, Run
 from selfeval_xl.render.style import ReportStyle
@@ -39,7 +39,7 @@ def display(f: Field | None, v: object, style: ReportStyle) -> str:
     if isinstance(v, Decimal):
         if f is not None and f.type == "money":
             return fmt(v, max(f.decimals, decimals_of(v)))
-        return f"{v.normalize():f}"
+        return plain(v)
     return str(v)
 
 
