@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from selfeval_xl.cli import app
+from selfeval_xl.cli.summarize import archive_submissions
 from selfeval_xl.inbox.guard import Output, output_problems
 
 if TYPE_CHECKING:
@@ -29,18 +30,6 @@ def _usage(err: Console, *problems: str) -> None:
     for p in problems:
         err.print(f"错误：{p}", style="red", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
-
-
-def _from_archive(err: Console, archive: Path, year: int | None) -> list[Submission]:
-    from selfeval_xl.ledger import LedgerError, current_submissions
-
-    try:
-        return current_submissions(archive, year)
-    except LedgerError as exc:
-        _usage(err, str(exc))
-    except OSError as exc:
-        _usage(err, f"无法读取报送库 {archive}（{exc.strerror or type(exc).__name__}）")
-    return []
 
 
 @app.command("render")
@@ -78,7 +67,7 @@ def render(
         _usage(err, *clashes)
 
     if archive is not None:
-        subs: list[Submission] | object = _from_archive(err, archive, year)
+        subs: list[Submission] | object = archive_submissions(err, archive, year)
         if not subs:
             err.print(f"报送库中没有{f' {year} 年度' if year else ''}的报送。", style="yellow", markup=False)
             raise typer.Exit(1)

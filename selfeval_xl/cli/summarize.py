@@ -37,12 +37,10 @@ def _auto_workers(n: int) -> int:
     return 1 if n < 24 else max(1, min(os.cpu_count() or 1, 8))
 
 
-def _from_archive(err: Console, archive: Path, year: int | None) -> list[Submission]:
-    try:
-        from selfeval_xl.ledger import LedgerError, current_submissions
-    except ImportError:
-        _usage(err, "此版本尚未包含报送库功能，--archive 暂不可用；请直接给出报表文件或文件夹。")
-        raise  # unreachable: _usage exits
+def archive_submissions(err: Console, archive: Path, year: int | None) -> list[Submission]:
+    """The ledger's current submissions of a year, or a Chinese usage error (exit 2)."""
+    from selfeval_xl.ledger import LedgerError, current_submissions
+
     try:
         return current_submissions(archive, year)
     except LedgerError as exc:
@@ -99,7 +97,7 @@ def summarize(
             _usage(err, str(exc))
 
     if archive is not None:
-        subs = _from_archive(err, archive, year)
+        subs = archive_submissions(err, archive, year)
         if not subs:
             err.print(f"报送库中没有{f' {year} 年度' if year else ''}可汇总的报送。", style="yellow", markup=False, soft_wrap=True)
             raise typer.Exit(1)
