@@ -13,7 +13,7 @@ out=out
 roster=samples/roster.xlsx
 project_roster=samples/项目名单.xlsx   # one row per project: the second form (项目支出绩效自评表)
 subs=samples/submissions
-previous=samples/previous   # last year's submission of one department (year-on-year comparison)
+previous_report=samples/reports/906017_临湘市委网信办_2020.docx  # last year's published report (year-on-year)
 year=2021
 summary="$out/${year}年度部门整体支出绩效自评汇总.xlsx"
 archive="$out/报送库"
@@ -127,10 +127,16 @@ else
   skip "生成自评报告" "$why"
 fi
 
-# 5. Collection ledger and filing status against the roster.
-why=$(why_not collect "$subs" "$previous")
+# 5. Collection ledger: last year's published report (a Word file) imported first, so the
+#    year-on-year comparison is fed by it; then this year's returns; then the filing status.
+why=$(why_not import "$previous_report")
 if [ -z "$why" ]; then
-  run_step "收件登记（上年报送，用于同比）" 1 "$sx" collect "$previous/" --archive "$archive"
+  run_step "导入上年报告（Word，用于同比）" 1 "$sx" import "$previous_report" --archive "$archive" --year 2020
+else
+  skip "导入上年报告" "$why"
+fi
+why=$(why_not collect "$subs")
+if [ -z "$why" ]; then
   run_step "收件登记（本轮 $year 年度，按名单核对）" 1 "$sx" collect "$subs/" --archive "$archive" \
     --year "$year" --roster "$roster"
 else

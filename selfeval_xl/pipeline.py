@@ -210,15 +210,17 @@ class BatchKey:
     mtime: float
     readable: bool
     template: str | None = None  # each form is its own return: a department sends both
+    format: str | None = None
 
     @staticmethod
     def of(sub: Submission) -> BatchKey:
         day = precedence.report_day(sub.values.get("report.date"))
-        return BatchKey(sub.file, sub.dept_code, sub.year, day, sub.mtime, sub.readable, sub.template_id)
+        return BatchKey(sub.file, sub.dept_code, sub.year, day, sub.mtime, sub.readable, sub.template_id,
+                        sub.format)
 
     def recency(self) -> precedence.Recency:
         """Which of two submissions counts: model.precedence (the one policy)."""
-        return precedence.recency(self.date, self.mtime, self.file)
+        return precedence.recency(self.date, self.mtime, self.file, fmt=self.format)
 
 
 def _names(files: list[str], limit: int = 3) -> str:

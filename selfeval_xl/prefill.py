@@ -152,6 +152,13 @@ def copies_in(values: Mapping[str, object]) -> int:
     return n
 
 
+def typed_value(name: str, text: str, template: Template) -> object:
+    """One input name's value from text, typed exactly as a value file types it (None when blank);
+    raises PrefillError for an unknown name or a value of the wrong type (the importer's one
+    conversion home for reports read back into values)."""
+    return _Flattener(template).run({name: text}).get(name)
+
+
 def units_in(values: Mapping[str, object]) -> int:
     """The number of accounting units the values need (highest `.uN`), 1 when none."""
     n = 1

@@ -19,7 +19,7 @@ PKG = Path(__file__).resolve().parents[1] / "selfeval_xl"
 MAX_LINES = 600
 
 FOUNDATION = {"model", "rules", "spec", "layout"}
-UPPER = {"generate", "read", "check", "narrative", "report", "summary", "ledger", "render", "cli", "api", "pipeline", "web"}
+UPPER = {"generate", "read", "check", "narrative", "report", "summary", "ledger", "render", "importer", "cli", "api", "pipeline", "web"}
 XLSXWRITER_USERS = {"generate", "report", "summary", "ledger", "web"}
 FILE_APIS = {"open", "read_bytes", "read_text", "write_bytes", "write_text", "iterdir", "glob", "rglob"}
 

@@ -22,7 +22,7 @@ app = ChineseTyper(
     no_args_is_help=True,
 )
 
-COMMAND_MODULES = ("template", "check", "summarize", "collect", "officer", "serve", "render")
+COMMAND_MODULES = ("template", "check", "summarize", "collect", "officer", "serve", "render", "importer")
 
 
 def _version(value: bool) -> None:

@@ -122,13 +122,14 @@ def refresh_current(conn: sqlite3.Connection, keys: Iterable[tuple[str | None, i
     years = sorted({year for _template, _code, year in wanted})
     groups: dict[tuple[str | None, str, int], list[tuple[Any, ...]]] = {}
     for part in chunks(years):
-        q = (f"SELECT id, dept_code, year, report_date, received_at, mtime, template_id, is_current, superseded_by"
+        q = (f"SELECT id, dept_code, year, report_date, received_at, mtime, format, template_id, is_current,"
+             f" superseded_by"
              f" FROM submissions WHERE year IN ({','.join('?' * len(part))}) AND dept_code IS NOT NULL")
         for row in conn.execute(q, part):
             gk = precedence.group_key(row[1], row[2])
             if gk is None:
                 continue
-            key = (row[6], *gk)
+            key = (row[7], *gk)
             if key in wanted:
                 groups.setdefault(key, []).append(row)
     changes: list[tuple[int, int | None, int]] = []
@@ -142,9 +143,9 @@ def refresh_current(conn: sqlite3.Connection, keys: Iterable[tuple[str | None, i
 
 
 def _recency(row: tuple[Any, ...]) -> precedence.Recency:
-    sid, _code, _year, report_date, received_at, mtime = row[:6]
+    sid, _code, _year, report_date, received_at, mtime, fmt = row[:7]
     received = datetime.fromisoformat(received_at).timestamp() if received_at else 0.0
-    return precedence.recency(report_date, received, float(mtime or 0.0), sid)
+    return precedence.recency(report_date, received, float(mtime or 0.0), sid, fmt=fmt)
 
 
 def transaction(conn: sqlite3.Connection) -> _Tx:

@@ -64,6 +64,8 @@ _CODES = [
     Code("access-denied", "error", "没有访问权限",
          "无法打开此{what}（{detail}）：本机当前登录的用户没有读取权限。这不是报送部门的问题；"
          "请检查该{what}的访问权限（或先复制到本机）后重新审核。"),
+    Code("import-unplaced", "warning", "报告内容无法对应", "报告{where}的“{value}”无法对应到自评表的字段（{reason}），未导入，请核对。"),
+    Code("import-ambiguous", "warning", "报告内容对应不唯一", "报告{where}的“{value}”可能对应多处（{fields}），未导入，请核对。"),
     Code("superseded", "info", "已被新版本替代", "该报送已被 {received} 收到的新版本（{file}）替代。"),
     Code("implausible-amount", "warning", "金额明显不合常理", "{detail}"),
     Code("wrong-year", "error", "年度不符", "本表年度为 {found} 年，本轮收取的是 {year} 年度的自评表，请使用 {year} 年度的模板重新填写。"),

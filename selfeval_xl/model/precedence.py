@@ -5,7 +5,9 @@ Two submissions are of the same department and year when their 预算编码 — 
 (`yyx342 ` is `YYX342`) — and their 年度 are equal. Of such a group the newest counts: the later
 报告日期 (a blank date is older than any date), then the later receipt time (a batch's file
 modification time; the ledger's collect time, then the file time), then a tie-break that does not
-depend on the order the files were read in.
+depend on the order the files were read in. Before all of these: a workbook outranks a published
+report read back by `import` (format `report-…`), so an old report recorded late never replaces the
+department's workbook, and any workbook of that department and year supersedes the imported one.
 """
 
 from __future__ import annotations
@@ -16,6 +18,14 @@ from datetime import date, datetime
 from typing import TypeVar
 
 T = TypeVar("T")
+
+IMPORTED_PREFIX = "report-"
+"""Submission.format of a published report read back by `import` (report-docx, report-doc, report-text)."""
+
+
+def is_imported(fmt: object) -> bool:
+    """True for a submission read back from a published report rather than from a workbook."""
+    return isinstance(fmt, str) and fmt.startswith(IMPORTED_PREFIX)
 
 
 def dept_key(code: object) -> str | None:
@@ -48,13 +58,16 @@ def report_day(value: object) -> date | None:
 class Recency:
     """Ordered as the policy says: the greater counts."""
 
+    workbook: bool
     report_date: date
     received: float
     tiebreak: tuple[object, ...] = ()
 
 
-def recency(report_date: object, received: float, *tiebreak: object) -> Recency:
-    return Recency(report_day(report_date) or date.min, float(received or 0.0), tuple(tiebreak))
+def recency(report_date: object, received: float, *tiebreak: object, fmt: object = None) -> Recency:
+    """`fmt` is the submission's format: an imported report (`report-…`) ranks below any workbook."""
+    return Recency(not is_imported(fmt), report_day(report_date) or date.min, float(received or 0.0),
+                   tuple(tiebreak))
 
 
 def newest(items: Sequence[T], key: Callable[[T], Recency]) -> int:

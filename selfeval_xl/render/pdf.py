@@ -82,41 +82,44 @@ def profile_xcu(styles: Sequence[ReportStyle], installed: set[str] | None = None
 
 
 def convert_batch(docs: Sequence[Path], target: Path, styles: Sequence[ReportStyle]) -> PdfResult:
-    """Convert every .docx in `docs` to `target/<stem>.pdf` with one soffice run.
+    """Convert every .docx in `docs` to `target/<stem>.pdf` with one soffice run."""
+    return convert_files(docs, target, "pdf:writer_pdf_Export", ".pdf", profile_xcu(styles, installed_families()))
 
-    LibreOffice writes into a private folder first; each PDF is then moved into place with
-    os.replace (atomic), so a half-written PDF never replaces a good one."""
+
+def convert_files(files: Sequence[Path], target: Path, convert_to: str, suffix: str, xcu: str = "") -> PdfResult:
+    """One soffice run converting every file to `target/<stem><suffix>` (`convert_to` is soffice's
+    filter argument). LibreOffice writes into a private folder first; each result is then moved
+    into place with os.replace (atomic), so a half-written file never replaces a good one."""
     import time
 
     exe = soffice_path()
     if exe is None:
-        raise PdfUnavailable("未找到 LibreOffice（soffice），无法生成 PDF。请安装：sudo apt-get install "
+        raise PdfUnavailable("未找到 LibreOffice（soffice），无法转换。请安装：sudo apt-get install "
                              "libreoffice-writer-nogui fonts-noto-cjk")
     start = time.monotonic()
     target.mkdir(parents=True, exist_ok=True)
     written: dict[Path, Path] = {}
     failed: dict[Path, str] = {}
-    if not docs:
+    if not files:
         return PdfResult(written, failed, 0.0)
-    with tempfile.TemporaryDirectory(prefix="selfeval-pdf-") as tmp:
-        work = Path(tmp)
-        profile = work / "profile"
+    with tempfile.TemporaryDirectory(prefix="selfeval-lo-") as tmp:
+        profile = Path(tmp) / "profile"
         (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(profile_xcu(styles, installed_families()), encoding="utf-8")
-        out = Path(tempfile.mkdtemp(prefix=".~pdf.", dir=target))  # same file system as the target
+        (profile / "user" / "registrymodifications.xcu").write_text(xcu or profile_xcu(()), encoding="utf-8")
+        out = Path(tempfile.mkdtemp(prefix=".~lo.", dir=target))  # same file system as the target
         try:
             cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
-                   "--nologo", "--nodefault", "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
-                   "--outdir", str(out), *(str(d) for d in docs)]
-            detail = _run(cmd, TIMEOUT_BASE_S + TIMEOUT_PER_FILE_S * len(docs))
-            for d in docs:
-                made = out / f"{d.stem}.pdf"
+                   "--nologo", "--nodefault", "--nolockcheck", "--convert-to", convert_to,
+                   "--outdir", str(out), *(str(f) for f in files)]
+            detail = _run(cmd, TIMEOUT_BASE_S + TIMEOUT_PER_FILE_S * len(files))
+            for f in files:
+                made = out / f"{f.stem}{suffix}"
                 if made.is_file() and made.stat().st_size > 0:
                     final = target / made.name
                     os.replace(made, final)
-                    written[d] = final
+                    written[f] = final
                 else:
-                    failed[d] = detail or "LibreOffice 未生成 PDF"
+                    failed[f] = detail or "LibreOffice 未能转换该文件"
         finally:
             shutil.rmtree(out, ignore_errors=True)
     return PdfResult(written, failed, time.monotonic() - start)

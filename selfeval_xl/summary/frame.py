@@ -90,8 +90,9 @@ def sort_key(s: Submission) -> tuple:
 
 
 def _recency(s: Submission) -> precedence.Recency:
-    """Newer = later report date, then later file time; the file name breaks exact ties."""
-    return precedence.recency(s.values.get("report.date"), s.mtime, s.file)
+    """A workbook before an imported report; then later report date, then later file time; the file
+    name breaks exact ties."""
+    return precedence.recency(s.values.get("report.date"), s.mtime, s.file, fmt=s.format)
 
 
 def _group_key(s: Submission) -> tuple[str | None, str, int] | None:
