@@ -128,8 +128,10 @@ def test_duplicate_label_is_ambiguous(tmp_path: Path) -> None:
 
 # ---- round trip -------------------------------------------------------------------------------
 
+# A text with at least one letter or digit: a value of punctuation only (a name ":") is ambiguous in
+# print as well ("部门(单位)名称 :" reads as a label and a blank).
 line = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp", "Zs")), min_size=1,
-               max_size=15)
+               max_size=15).filter(lambda s: any(ch.isalnum() for ch in s))
 longtext = st.tuples(line, st.lists(line | st.just(""), max_size=3), line).map(
     lambda t: "\n".join([t[0], *t[1], t[2]]))  # blank lines inside a text, never at its ends
 money = st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False)
