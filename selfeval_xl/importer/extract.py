@@ -209,7 +209,7 @@ class Extractor:
             if len(hits) > 1:
                 self.out.ambiguous(hits, c.label, c.field)
             elif hits:
-                value, where = _strip_label(hits[0].text, c.label, c.after), hits[0].where
+                value, where = _strip_label(hits[0].text, c.label, c.after, c.sep), hits[0].where
                 nxt = self.doc.after(hits[0])
                 if not value and not c.after and nxt is not None and nxt.row < stop and nxt.text.strip() \
                         and not any(norm(nxt.text).startswith(norm(o.label)) for o in self.style.cover):
@@ -370,17 +370,21 @@ def _trim(lines: list[str]) -> list[str]:
     return lines
 
 
-def _strip_label(text: str, label: str, after: bool) -> str:
-    """The value part of a cover line ("评价方式：部门（单位）绩效自评"), spaces and colon removed."""
+def _strip_label(text: str, label: str, after: bool, sep: str = "") -> str:
+    """The value part of a cover line ("评价方式：部门（单位）绩效自评"): the printed separator is
+    removed exactly when it is there (so a value may itself begin with a colon), else spaces and
+    one colon, as other reports write them."""
     lab = norm(label)
     n = text.strip()
-    # walk the original text until its compare form has consumed the label
     if after:
         for i in range(len(n), -1, -1):
             if norm(n[i:]) == lab:
                 return n[:i].strip()
         return n
+    if sep and n.startswith(label + sep):
+        return n[len(label) + len(sep):].strip()
+    # walk the original text until its compare form has consumed the label
     for i in range(len(n) + 1):
         if norm(n[:i]) == lab:
-            return n[i:].strip().lstrip(":：").strip()
+            return n[i:].strip().removeprefix(":").removeprefix("：").strip()
     return n
