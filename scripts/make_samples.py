@@ -1,4 +1,5 @@
-"""Regenerate the bundled samples: samples/roster.xlsx, samples/项目名单.xlsx and samples/submissions/*.xlsx.
+"""Regenerate the bundled samples: samples/roster.xlsx, samples/项目名单.xlsx, samples/submissions/*.xlsx,
+samples/previous/*.xlsx and last year's published reports samples/previous/*.docx.
 
     python scripts/make_samples.py           # rewrite what changed, remove orphans
     python scripts/make_samples.py --check   # exit 1 listing stale, missing or orphaned files
@@ -7,7 +8,9 @@ Each value file samples/data/<stem>.yaml becomes samples/submissions/<stem>.xlsx
 as a department would return it: the roster-personalized template (name, code and year
 locked) filled in. Value files under samples/data/projects/ are 项目支出绩效自评表 returns
 (template project-selfeval, one sheet per project) and go to the same folder: one folder of
-returns holds both forms. Generation is deterministic, so --check compares bytes.
+returns holds both forms. Each of last year's workbooks (samples/previous/) is also rendered by
+`render` into the Word report a department would have published (dated REPORT_DAY), which the demo
+reads back with `import`. Generation is deterministic, so --check compares bytes.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+import tempfile
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -41,6 +45,7 @@ FORMS = {DATA / "projects": PROJECT_FORM}
 ROSTER = SAMPLES / "roster.xlsx"
 PROJECT_ROSTER = SAMPLES / "项目名单.xlsx"
 YEAR = 2021
+REPORT_DAY = datetime(2021, 9, 1, tzinfo=UTC)  # when last year's reports were rendered (their stamp)
 # A department that unprotected a project sheet and typed over the 执行率 formula:
 # stem → {sheet: {cell: typed value}} (applied to the generated workbook, as Excel would save it)
 TYPED_OVER = {"907001_临湘市民政局_项目支出_执行率被改写": {"项目2": {"G10": 0.95}}}
@@ -187,12 +192,32 @@ def type_over(data: bytes, typed: dict[str, dict[str, float]]) -> bytes:
     return out.getvalue()
 
 
+def report_bytes(workbook: Path, data: bytes) -> bytes:
+    """The published Word report of one of last year's workbooks, rendered by the current renderer
+    from the workbook as it will be committed (its sha256 is the report's stamp)."""
+    from selfeval_xl.pipeline import check_file
+    from selfeval_xl.render import render_batch
+
+    if workbook.exists() and same_content(workbook.read_bytes(), data):
+        data = workbook.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="make-samples-") as d:
+        src = Path(d) / workbook.name
+        src.write_bytes(data)
+        rep = render_batch([check_file(src)], Path(d) / "out", now=REPORT_DAY)
+        (item,) = rep.items
+        if item.outcome != "written" or item.output is None:
+            raise SystemExit(f"{workbook.name}: not rendered ({item.reason})")
+        return item.output.read_bytes()
+
+
 def outputs() -> dict[Path, bytes]:
     """Every sample file this script owns, with its exact content."""
     out = {ROSTER: roster_bytes(), PROJECT_ROSTER: project_roster_bytes()}
     for data_dir, out_dir in SOURCES:
         for data_file in sorted(data_dir.glob("*.yaml")):
             out[out_dir / f"{data_file.stem}.xlsx"] = submission_bytes(data_file, FORMS.get(data_dir))
+    for path in [p for p in out if p.parent == PREVIOUS]:
+        out[path.with_suffix(".docx")] = report_bytes(path, out[path])
     return out
 
 
@@ -224,7 +249,7 @@ def stale(expected: dict[Path, bytes]) -> list[str]:
 
 
 def generated_files() -> list[Path]:
-    return sorted({p for _, out_dir in SOURCES for p in out_dir.glob("*.xlsx")})
+    return sorted({p for _, out_dir in SOURCES for p in out_dir.glob("*.xlsx")} | set(PREVIOUS.glob("*.docx")))
 
 
 def main(argv: list[str] | None = None) -> int:

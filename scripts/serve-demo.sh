@@ -16,7 +16,7 @@ port=${PORT:-8000}
 rm -rf "$archive"
 mkdir -p out
 echo "==> 准备演示报送库 $archive（上年报送和 4 个部门已报送的文件）"
-"$sx" collect samples/previous/ -a "$archive" >/dev/null
+"$sx" collect samples/previous/*.xlsx -a "$archive" >/dev/null
 "$sx" collect samples/submissions/90[1-4]*.xlsx -a "$archive" >/dev/null
 "$sx" access-codes --roster samples/roster.xlsx -a "$archive" -o "$codes"
 

@@ -169,8 +169,17 @@ def units_in(values: Mapping[str, object]) -> int:
     return n
 
 
-def dump_values(values: Mapping[str, object], template: Template) -> str:
-    """Values as a YAML value file (scalars in template order, then units, then tables)."""
+def dump_values(values: Mapping[str, object], template: Template, *, json_format: bool = False) -> str:
+    """Values as a value file, YAML or (json_format) JSON, that load_values reads back to the same
+    values: scalars in template order, then units, then tables; amounts exactly as their Decimal."""
+    doc = _value_document(values, template)
+    if json_format:
+        return _json_text(doc) + "\n"
+    return yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def _value_document(values: Mapping[str, object], template: Template) -> dict[str, Any]:
+    """The value file's structure: flat keys, unit keys `.uN`, tables as lists of rows."""
     out: dict[str, Any] = {}
     for key in template.fields:
         if values.get(key) is not None:
@@ -193,7 +202,25 @@ def dump_values(values: Mapping[str, object], template: Template) -> str:
             rows.pop()
         if rows:
             out[tkey] = rows
-    return yaml.dump(out, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    return out
+
+
+def _json_text(v: Any, indent: str = "") -> str:
+    """JSON of a value document; a Decimal is written as the number it is (never through float)."""
+    inner = indent + "  "
+    if isinstance(v, Mapping):
+        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_json_text(x, inner)}" for k, x in v.items()]
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}" if items else "{}"
+    if isinstance(v, list):
+        items = [inner + _json_text(x, inner) for x in v]
+        return "[\n" + ",\n".join(items) + f"\n{indent}]" if items else "[]"
+    if isinstance(v, Decimal):
+        return f"{v:f}"
+    if isinstance(v, dt.date):
+        return json.dumps(v.isoformat())
+    if isinstance(v, bool | int | str):
+        return json.dumps(v, ensure_ascii=False)
+    raise TypeError(f"value of type {type(v).__name__} in a value document")
 
 
 class _Dumper(yaml.SafeDumper):

@@ -3,6 +3,7 @@ carry-over from last year's workbook, and .doc reports through LibreOffice."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +38,36 @@ def test_value_file_reads_back_and_names_its_sources(tmp_path: Path) -> None:
     assert load_values(out, default_template()) == import_report(SEED_TEXT, default_template()).values
     text = out.read_text(encoding="utf-8")
     assert "# expenditure.personnel: 第 " in text
+
+
+def test_json_value_file_is_json_and_reads_back(tmp_path: Path) -> None:
+    out = tmp_path / "seed.json"
+    res = _invoke("import", str(SEED_TEXT), "-o", str(out))
+    assert res.exit_code == 0, res.output
+    doc = json.loads(out.read_text(encoding="utf-8"))  # JSON, not YAML
+    want = import_report(SEED_TEXT, default_template()).values
+    assert doc["expenditure.personnel"] == float(want["expenditure.personnel"])
+    assert load_values(out, default_template()) == want  # amounts exact: Decimals, never floats
+    assert "JSON 数据文件不含各值在报告中的位置" in res.output
+    carried = tmp_path / "2022.json"
+    assert _invoke("import", str(SEED_XLSX), "-o", str(carried), "--year", "2022").exit_code == 0
+    assert json.loads(carried.read_text(encoding="utf-8"))["report.year"] == 2022
+
+
+def test_an_output_is_never_an_input(tmp_path: Path) -> None:
+    copy = tmp_path / "report.txt"
+    copy.write_bytes(SEED_TEXT.read_bytes())
+    link = tmp_path / "link.yaml"
+    link.hardlink_to(copy)  # the same file under another name
+    res = _invoke("import", str(copy), "-o", str(link))
+    assert res.exit_code == 2 and "就是输入文件" in res.output
+    assert copy.read_bytes() == SEED_TEXT.read_bytes()
+    res = _invoke("import", str(tmp_path), "--archive", str(tmp_path / "库"), "--year", "2020")
+    assert res.exit_code == 2 and "位于输入文件夹" in res.output and not (tmp_path / "库").exists()
+    xlsx = tmp_path / "2020.xlsx"
+    xlsx.write_bytes(PREVIOUS.read_bytes())
+    assert _invoke("import", str(xlsx), "--workbook", str(xlsx), "--year", "2021").exit_code == 2
+    assert xlsx.read_bytes() == PREVIOUS.read_bytes()
 
 
 def test_workbook_is_ready_for_check(tmp_path: Path) -> None:

@@ -93,3 +93,9 @@ def test_the_policy_itself() -> None:
     assert newest(items, lambda r: r) == 1
     assert newest(items[::2], lambda r: r) == 0  # a blank date is older than any date
     assert newest([recency("2022-03-01", 1.0, "z"), recency(date(2022, 3, 1), 2.0, "a")], lambda r: r) == 1
+    # a workbook outranks a report read back by `import`, however new the report
+    report = recency(date(2023, 1, 1), 999.0, "r", fmt="report-docx")
+    workbook = recency(None, 1.0, "w", fmt="xlsx")
+    assert newest([report, workbook], lambda r: r) == 1 and newest([workbook, report], lambda r: r) == 0
+    assert newest([recency(None, 1.0, "a", fmt="report-text"), recency(None, 2.0, "b", fmt="report-doc")],
+                  lambda r: r) == 1  # among imports: the newest, as for workbooks

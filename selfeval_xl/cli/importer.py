@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from selfeval_xl.cli import app
+from selfeval_xl.inbox.guard import Output, output_problems
 
 
 def _usage(err: Console, *problems: str) -> None:
@@ -28,22 +29,26 @@ def _show(out: Console, findings: list, indent: str = "    ") -> None:  # noqa: 
         out.print(f"{indent}{zh.get(f.severity, '')} {f.message}", markup=False, soft_wrap=True)
 
 
+VALUE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
 @app.command("import")
 def import_cmd(
-    inputs: Annotated[list[Path], typer.Argument(metavar="REPORT...", show_default=False,
-                                                 help="自评报告（.docx、.doc 或文本 .txt）、报告所在文件夹，或上年的自评表 .xlsx")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE.yaml",
-                                                help="写出数据文件（供 template --values 使用），每个值注明在报告中的位置")] = None,
-    workbook: Annotated[Path | None, typer.Option("--workbook", metavar="FILE.xlsx", help="写出已填好的自评表，可直接审核")] = None,
-    archive: Annotated[Path | None, typer.Option("--archive", "-a", metavar="DIR",
+    inputs: Annotated[list[Path], typer.Argument(metavar="报告文件或文件夹", show_default=False,
+                                                 help="自评报告（Word .docx、.doc 或文本 .txt）、报告所在文件夹，或上年的自评表 .xlsx")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="数据文件",
+                                                help="写出数据文件（.yaml 或 .json，供 template --values 使用）；"
+                                                     ".yaml 中每个值注明在报告中的位置")] = None,
+    workbook: Annotated[Path | None, typer.Option("--workbook", metavar="文件", help="写出已填好的自评表（.xlsx），可直接审核")] = None,
+    archive: Annotated[Path | None, typer.Option("--archive", "-a", metavar="文件夹",
                                                  help="把报告登记为该年度的报送（标记为“由报告导入”）")] = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", metavar="N",
+    year: Annotated[int | None, typer.Option("--year", "-y", metavar="年度", min=1900, max=2999,
                                              help="年度：登记报送库时报告应属的年度；由上年自评表结转时为新年度")] = None,
 ) -> None:
     """把已公开的自评报告读回自评表的各项数据（与 render 互逆，字段对应关系相同）。
 
-    读不准的内容不猜测，列出它在报告中的位置（import-unplaced / import-ambiguous），该项留空。
-    导入的数据随后按审核规则核对，例如文字与表格不符会报 narrative-mismatch。给出上年的自评表 .xlsx
+    读不准的内容不猜测：列出它在报告中的位置（“报告内容无法对应”“报告内容对应不唯一”），该项留空。
+    导入的数据随后按审核规则核对，例如综述文字与表格不符时报“文字与表格不符”。给出上年的自评表 .xlsx
     和 --workbook 时，生成新年度的自评表：结转职能职责、主要工作内容、指标名称和目标、评价人员等，
     金额、完成情况、得分和文字部分留空。
     """
@@ -54,8 +59,8 @@ def import_cmd(
     targets = [x for x in (output, workbook, archive) if x is not None]
     if len(targets) != 1:
         _usage(err, "请指定一种输出：-o 数据文件、--workbook 自评表，或 --archive 报送库。")
-    if output is not None and output.suffix.lower() not in (".yaml", ".yml", ".json"):
-        _usage(err, f"-o 的文件名应以 .yaml 结尾：{output}")
+    if output is not None and output.suffix.lower() not in VALUE_SUFFIXES:
+        _usage(err, f"-o 的文件名应以 .yaml、.yml 或 .json 结尾：{output}")
     if workbook is not None and workbook.suffix.lower() != ".xlsx":
         _usage(err, f"--workbook 的文件名应以 .xlsx 结尾：{workbook}")
     missing = [str(p) for p in inputs if not p.exists()]
@@ -65,9 +70,10 @@ def import_cmd(
         _usage(err, "写出数据文件或自评表时只能给出一个报告文件。")
     if archive is not None and year is None:
         _usage(err, "登记报送库时请用 --year 指定报告所属的年度。")
-    for target in (output, workbook):
-        if target is not None and any(target.resolve() == p.resolve() for p in inputs):
-            _usage(err, f"输出文件不能是输入文件本身：{target}")
+    clashes = output_problems(list(inputs), [output and Output("-o", output), workbook and Output("--workbook", workbook),
+                                             archive and Output("--archive", archive, folder=True)])
+    if clashes:
+        _usage(err, *clashes)
     try:
         rc = run_import(inputs, out, output=output, workbook=workbook, archive=archive, year=year, show=_show)
     except PermissionError as exc:

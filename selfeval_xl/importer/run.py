@@ -50,6 +50,11 @@ def checked(values: dict[str, object], units: int) -> Submission:
         return check_file(path)
 
 
+def is_json(path: Path) -> bool:
+    """A value file named .json is written as JSON (load_values reads it by the same suffix)."""
+    return path.suffix.lower() == ".json"
+
+
 def yaml_with_sources(res: ImportResult) -> str:
     """The value file plus, as comments, where in the report each value came from."""
     t = default_template()
@@ -98,12 +103,15 @@ def run_import(inputs: Sequence[Path], out: Any, *, output: Path | None, workboo
     if year is not None:
         res.values["report.year"] = year
     if output is not None:
-        write_bytes(output, yaml_with_sources(res).encode("utf-8"))
+        text = dump_values(res.values, default_template(), json_format=True) if is_json(output) else yaml_with_sources(res)
+        write_bytes(output, text.encode("utf-8"))
     else:
         from selfeval_xl.generate import workbook_bytes
 
         write_bytes(workbook, workbook_bytes(default_template(), units=res.units, values=res.values))
     out.print(f"已导入  {src} → {output or workbook}（{len(res.values)} 项）", style="green", markup=False)
+    if output is not None and is_json(output):
+        out.print("  JSON 数据文件不含各值在报告中的位置；需要位置时请写出 .yaml 文件。", markup=False)
     show(out, res.findings)
     sub = checked(res.values, res.units)
     if sub.findings:
@@ -123,7 +131,7 @@ def _carry(src: Path, out: Any, output: Path | None, workbook: Path | None, year
         return 1
     values, units = carry_over(sub, year)
     if output is not None:
-        write_bytes(output, dump_values(values, default_template()).encode("utf-8"))
+        write_bytes(output, dump_values(values, default_template(), json_format=is_json(output)).encode("utf-8"))
     else:
         from selfeval_xl.generate import workbook_bytes
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from selfeval_xl.importer.blocks import Block
 from selfeval_xl.importer.text import MAX_TEXT_CHARS, text_blocks
 from selfeval_xl.importer.wordml import docx_blocks
+from selfeval_xl.model.precedence import IMPORTED_PREFIX
 from selfeval_xl.read import limits
 from selfeval_xl.read.cfb import Cfb
 from selfeval_xl.read.errors import Refused
@@ -58,7 +59,7 @@ def read_blocks(path: Path, starts_paragraph, convert_doc=None) -> tuple[str, li
         raise Refused("too-large", f"文件大于 {limits.MAX_FILE_SIZE // (1024 * 1024)} MB")
     data = path.read_bytes()
     if data.startswith(ZIP):
-        return "report-docx", docx_blocks(data)
+        return f"{IMPORTED_PREFIX}docx", docx_blocks(data)
     if data.startswith(OLE2):
         if _ole2_kind(data) == "encrypted":
             raise Refused("encrypted")
@@ -66,5 +67,5 @@ def read_blocks(path: Path, starts_paragraph, convert_doc=None) -> tuple[str, li
             raise Refused("unknown-template", ".doc 文件需要 LibreOffice 转换")
         with tempfile.TemporaryDirectory(prefix="selfeval-doc-") as d:
             docx = convert_doc(path, Path(d))
-            return "report-doc", docx_blocks(docx.read_bytes())
-    return "report-text", text_blocks(decode_text(data), starts_paragraph)
+            return f"{IMPORTED_PREFIX}doc", docx_blocks(docx.read_bytes())
+    return f"{IMPORTED_PREFIX}text", text_blocks(decode_text(data), starts_paragraph)

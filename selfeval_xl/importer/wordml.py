@@ -12,14 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from selfeval_xl.importer.blocks import Block, Cell, Para, Table
+from selfeval_xl.importer.text import MAX_TEXT_CHARS
 from selfeval_xl.read.budget import Budget
 from selfeval_xl.read.errors import Refused
 from selfeval_xl.read.xmlsafe import feed, parser, split
 from selfeval_xl.read.zipparts import Parts
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-MAX_TEXT_CHARS = 2_000_000
 
 
 @dataclass
