@@ -213,6 +213,17 @@ def test_entity_declarations_and_bombs_are_refused(tmp_path: Path) -> None:
     assert [f.code for f in import_report(bomb, default_template()).findings] == ["too-large"]
 
 
+def test_the_readers_zip_limits_apply(tmp_path: Path) -> None:
+    from selfeval_xl.read import limits
+
+    body = f"<w:document {W}><w:body><w:p><w:r><w:t>x</w:t></w:r></w:p></w:body></w:document>".encode()
+    many = {f"word/media/{i}.bin": b"" for i in range(limits.MAX_ENTRY_COUNT)}
+    p = tmp_path / "many.docx"
+    p.write_bytes(_docx({"word/document.xml": body, **many}))
+    res = import_report(p, default_template())
+    assert [f.code for f in res.findings] == ["too-large"] and "部件" in res.findings[0].message
+
+
 def test_password_protected_docx_is_encrypted(tmp_path: Path) -> None:
     msoffcrypto = pytest.importorskip("msoffcrypto")
     from msoffcrypto.format.ooxml import OOXMLFile
