@@ -73,13 +73,14 @@ def imported_submission(path: Path, year: int | None, convert: Callable[..., Any
     if not res.readable:
         return Submission(file=str(path), sha256=sha, size=st.st_size, mtime=st.st_mtime, format=res.format,
                           findings=res.findings, readable=False)
-    if year is not None and "report.year" not in res.values:
-        res.values["report.year"] = year
+    year_key = default_template().identity.year
+    if year is not None and year_key not in res.values:
+        res.values[year_key] = year
     sub = checked(res.values, res.units)
     sub.file, sub.sha256, sub.size, sub.mtime, sub.format = str(path), sha, st.st_size, st.st_mtime, res.format
     sub.findings = res.findings + sub.findings
     if year is not None and sub.year != year:
-        where = res.where.get("report.year", "标题")
+        where = res.where.get(year_key, "标题")
         sub.findings.insert(0, codes.make("import-ambiguous", where=where, value=f"{sub.year} 年度",
                                           fields=f"登记时指定的是 {year} 年度，已按报告标题的年度登记", args={"where": where}))
     return sub
@@ -101,7 +102,7 @@ def run_import(inputs: Sequence[Path], out: Any, *, output: Path | None, workboo
         show(out, res.findings)
         return 1
     if year is not None:
-        res.values["report.year"] = year
+        res.values[default_template().identity.year] = year
     if output is not None:
         text = dump_values(res.values, default_template(), json_format=True) if is_json(output) else yaml_with_sources(res)
         write_bytes(output, text.encode("utf-8"))
@@ -136,7 +137,7 @@ def _carry(src: Path, out: Any, output: Path | None, workbook: Path | None, year
         from selfeval_xl.generate import workbook_bytes
 
         write_bytes(workbook, workbook_bytes(default_template(), units=units, values=values))
-    out.print(f"已结转  {src}（{sub.year} 年度）→ {output or workbook}（{values.get('report.year')} 年度，"
+    out.print(f"已结转  {src}（{sub.year} 年度）→ {output or workbook}（{values.get(default_template().identity.year)} 年度，"
               f"{len(values)} 项）", style="green", markup=False)
     return 0
 
