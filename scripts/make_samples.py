@@ -249,7 +249,8 @@ def stale(expected: dict[Path, bytes]) -> list[str]:
 
 
 def generated_files() -> list[Path]:
-    return sorted({p for _, out_dir in SOURCES for p in out_dir.glob("*.xlsx")} | set(PREVIOUS.glob("*.docx")))
+    reports = {p for _, out_dir in SOURCES if out_dir == PREVIOUS for p in out_dir.glob("*.docx")}
+    return sorted({p for _, out_dir in SOURCES for p in out_dir.glob("*.xlsx")} | reports)
 
 
 def main(argv: list[str] | None = None) -> int:
