@@ -72,14 +72,14 @@ def workbook_values(projects: list[dict[str, Any]], dept: dict[str, Any] | None 
 def raw_of(values: dict[str, Any]) -> dict[str, Any]:
     """What the reader would hand over: floats for numbers, and each computed cell's value as the
     workbook computes it (执行率, 参考得分)."""
-    from selfeval_xl.generate.cached import computed_values, typed_value
+    from selfeval_xl.generate.cached import computed_results
     from selfeval_xl.layout import build_layout
 
     t = default_template(FORM)
     layout = build_layout(t, 1, max(1, sum(1 for k in values if k.endswith("!project.name"))))
-    typed = {k: typed_value(layout.inputs[k].field.type, v) for k, v in values.items()}
-    typed.update(computed_values(layout, typed))
-    return {k: float(v) if isinstance(v, D) else v for k, v in typed.items()}
+    raw = {k: float(v) if isinstance(v, D) else v for k, v in values.items()}
+    raw.update({k: v for k, v in computed_results(layout, values).items() if v != ""})
+    return raw
 
 
 def snapshot(values: dict[str, Any], copies: int | None = None) -> Snapshot:

@@ -25,12 +25,26 @@ def codes_at(sub: Submission, field: str) -> list[str]:
 
 
 @pytest.mark.parametrize("raw, value", [
-    ("９６．００", "96.00"), ("1,234.50", "1234.50"), ("  96 ", "96"), ("１，２３４．５", "1234.5"),
     (96.0, "96.0"), (42.26, "42.26"), (0.1 + 0.2, "0.3"), (16.18 + 79.82, "96.0"), (7, "7"), (42.261, "42.261"),
 ])
-def test_amount_normalised_silently(raw: Any, value: str) -> None:
+def test_numbers_are_taken_silently(raw: Any, value: str) -> None:
     c = to_decimal(raw, "money")
     assert c.problem is None and c.value == Decimal(value)
+
+
+@pytest.mark.parametrize("raw, value", [
+    ("９６", "96"), ("９６．００", "96.00"), ("79.82 ", "79.82"), ("1,234.5", "1234.5"), ("  96 ", "96"),
+    ("１，２３４．５", "1234.5"), ("-5", "-5"), ("5.", "5"), ("-.5", "-0.5"),
+])
+def test_number_stored_as_text_is_taken_with_a_warning(raw: str, value: str) -> None:
+    """As the form shows it: a text-number warning naming the cell, the value taken."""
+    c = to_decimal(raw, "money")
+    assert c.problem == "text-number" and c.value == Decimal(value) and not c.bad
+
+
+@pytest.mark.parametrize("raw", ["1.2.3", "5-3", "--5", "+5", "九十六", "96元"])
+def test_text_that_is_no_number_is_not_a_number(raw: str) -> None:
+    assert to_decimal(raw, "money").problem == "not-a-number"
 
 
 @pytest.mark.parametrize("raw, number", [("96万元", "96"), ("约96万", "96"), ("96.00 万元", "96.00"), ("无", "0")])
@@ -55,9 +69,9 @@ def test_text_number_finding_and_value_taken() -> None:
     assert not [f for f in sub.findings if f.rule == "expenditure-total"]
 
 
-def test_full_width_amount_is_silent() -> None:
+def test_full_width_amount_is_taken_with_a_warning() -> None:
     sub = check(expenditure__project="３０．００")
-    assert codes_at(sub, "expenditure.project") == []
+    assert codes_at(sub, "expenditure.project") == ["text-number"]
     assert sub.values["expenditure.project"] == Decimal("30.00")
 
 
@@ -87,7 +101,8 @@ def test_negative_amount() -> None:
 ])
 def test_integer(raw: Any, expected: int) -> None:
     c = to_integer(raw)
-    assert c.problem is None and c.value == expected and isinstance(c.value, int)
+    assert c.problem == (None if isinstance(raw, int | float) else "text-number")
+    assert c.value == expected and isinstance(c.value, int)
 
 
 def test_integer_fraction_and_words() -> None:

@@ -51,19 +51,23 @@ def test_rounding_from_yuan_is_tolerated(t) -> None:
     assert _check(lay, v, "expenditure-total") == "✘ 差额 0.03"
 
 
-def test_text_in_amounts_follows_excel(t) -> None:
+def test_text_in_amounts_is_taken_as_the_checker_takes_it(t) -> None:
     lay = build_layout(t, 1)
     v = {"expenditure.total": "96", "expenditure.basic": D("66"), "expenditure.project": D("30")}
-    assert _check(lay, v, "expenditure-total") == "✔"  # Excel converts "96" in arithmetic
-    v["expenditure.total"] = "96万元"
-    assert _check(lay, v, "expenditure-total") == "✘ 非数值"
+    assert _check(lay, v, "expenditure-total") == "✔"
+    v["expenditure.total"] = "９７万元"
+    assert _check(lay, v, "expenditure-total") == "✘ 差额 1.00"
+    assert _result(lay, v, "text-number") == "✘ 1 处"
+    v["expenditure.total"] = "九十六"  # not a number: the rule is skipped, the cell is counted
+    assert _check(lay, v, "expenditure-total") == "—"
+    assert _result(lay, v, "not-a-number") == "✘ 1 处"
 
 
 def test_warnings_counted_apart_and_blank_is_dash(t) -> None:
     lay = build_layout(t, 1)
-    assert set(_counts(lay, {})) == {0}
-    assert _result(lay, {}, "staff-over-quota") == "—"
-    v = {"staff.authorized": 5, "staff.actual": 7}
+    assert _counts(lay, {})[1] == 0 and _counts(lay, SEED) == [0, 0]
+    assert _result(lay, {}, "staff-over-quota") == "✔" and _check(lay, {}, "staff-over-quota") == "—"
+    v = {**SEED, "staff.authorized": 5, "staff.actual": 7}
     assert _check(lay, v, "staff-over-quota") == "✘ 超出 2"
     assert _counts(lay, v) == [0, 1]
 
@@ -79,4 +83,6 @@ def test_title_unit_names_and_footers(t) -> None:
     assert names and set(names.values()) == {"中心"}
     footer = next(f for f in lay.formulas if f.kind == "footer" and f.formula.startswith("SUM($F"))
     assert cached[footer.cell] == pytest.approx(100.5)
+    assert _check(lay, v, "indicator-weights", unit=None) == "—"  # "x" is no number: skipped, as the checker does
+    v["indicators[3].weight"] = None
     assert _check(lay, v, "indicator-weights", unit=None) == "✘ 差额 0.50"

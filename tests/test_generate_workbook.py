@@ -233,7 +233,7 @@ def test_data_validation_on_inputs(t, blank) -> None:
     grade = by_sheet["绩效自评"][layout.cell("evaluation.grade").a1]
     assert grade.formula1 == '"优,良,中,差"'
     rule = by_sheet["情况说明"][layout.inputs["explanations[1].rule"].cell.a1]
-    assert "balance-identity" in rule.formula1 and "staff-over-quota" in rule.formula1
+    assert "结余与收支差额核对" in rule.formula1 and "实有人数超编" in rule.formula1 and "-" not in rule.formula1
     region = by_sheet["封面"][layout.cell("report.region").a1]
     assert region.prompt == t.fields["report.region"].prompt
 
@@ -300,12 +300,17 @@ def test_values_are_written_with_types_and_cached_results(t, tmp_path) -> None:
     check = next(i.check for i in layout.instances if i.rule.id == "expenditure-total")
     assert wb[check.sheet][check.a1].value == "✘ 差额 1.00"
     check = next(i.check for i in layout.instances if i.rule.id == "three-public-total")
-    assert wb[check.sheet][check.a1].value == "✘ 非数值"
+    assert wb[check.sheet][check.a1].value == "✔"  # "2万元" taken as 2, as the checker takes it
+    text_number = next(f.cell for f in layout.formulas if f.kind == "result" and f.rule == "text-number")
+    assert wb[text_number.sheet][text_number.a1].value == "✘ 1 处"
     assert wb["封面"]["A1"].value == "临湘市2021年度部门（单位）整体支出绩效评价自评报告"
     blank = openpyxl.load_workbook(workbook_path(t, tmp_path), data_only=True)
     assert blank["封面"]["A1"].value == "    年度部门（单位）整体支出绩效评价自评报告"
-    checks = [blank[f.cell.sheet][f.cell.a1].value for f in layout.formulas if f.kind in ("check", "result")]
+    checks = [blank[f.cell.sheet][f.cell.a1].value for f in layout.formulas if f.kind == "check"]
     assert set(checks) == {"—"}
+    rules = {r.id for r in t.rules}
+    results = {f.rule: blank[f.cell.sheet][f.cell.a1].value for f in layout.formulas if f.kind == "result"}
+    assert {results[r] for r in rules} == {"✔"} and results["dept.name"] == "✘ 1 处"  # a blank form is incomplete
 
 
 def workbook_path(t, tmp_path: Path) -> Path:

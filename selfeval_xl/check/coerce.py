@@ -12,10 +12,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from selfeval_xl.model.excel_date import from_serial
+from selfeval_xl.model.numtext import HALF_WIDTH, LIMIT, asc_trim, number_text
 from selfeval_xl.model.spec import Field
 
 
@@ -35,20 +36,9 @@ class Coerced:
 
 BLANK = Coerced(None)
 
-# Full-width ASCII → ASCII (NFKC would do it too, but this keeps Chinese punctuation intact).
-_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0x3002: 0x2E}
-_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_THOUSANDS = re.compile(r"([+-]?)(\d{1,3}(?:[, ]\d{3})+)(\.\d+)?")
-_NUMBER_IN = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?|[+-]?\.\d+")
-# Words that may surround a figure without changing it, per field type. 元 is deliberately NOT
-# here for amounts: the table is in 万元, "96.00元" is ambiguous (a slip or really 元), so it is
-# not-a-number and the unit must fix it.
-_NOISE = {
-    "money": re.compile(r"^(?:约|大约|共|共计|合计|计|金额|人民币|)\s*(?:万元|万|（万元）|\(万元\))?\s*(?:左右)?$"),
-    "number": re.compile(r"^(?:约|共|计|)\s*(?:分|%|％)?\s*(?:左右)?$"),
-    "integer": re.compile(r"^(?:约|共|计|)\s*(?:人|名|个|年|年度|家|次)?\s*(?:左右)?$"),
-}
-_DASHES = {"无", "-", "—", "——", "－", "/", "／", "–"}
+# Full-width ASCII → ASCII as the form's ASC does (NFKC would too, but this keeps Chinese
+# punctuation intact); in dates and phone numbers the ideographic full stop is a dot as well.
+_FULLWIDTH = HALF_WIDTH | {0x3002: 0x2E}
 
 
 FLOAT_NOISE_DECIMALS = 9  # binary noise of a formula typed into an input (16.18+79.82 → 96.00000000000001)
@@ -67,33 +57,6 @@ def float_decimal(x: float) -> Decimal:
 def normalise(text: str) -> str:
     """Full-width digits and punctuation to ASCII, surrounding space stripped."""
     return text.translate(_FULLWIDTH).strip()
-
-
-def _decimal(text: str) -> Decimal | None:
-    if _PLAIN.fullmatch(text):
-        try:
-            return Decimal(text)
-        except InvalidOperation:  # pragma: no cover - the regex admits only valid literals
-            return None
-    m = _THOUSANDS.fullmatch(text)
-    if m:
-        return Decimal(m.group(1) + m.group(2).replace(",", "").replace(" ", "") + (m.group(3) or ""))
-    return None
-
-
-def _number_from_text(text: str, ftype: str) -> Decimal | None:
-    """The one figure in "96万元" / "约96万" / "7人"; None when the text is anything else."""
-    found = _NUMBER_IN.findall(text)
-    if len(found) != 1:
-        return None
-    rest = text.replace(found[0], "", 1).strip()
-    noise = _NOISE.get(ftype)
-    if noise is None or not noise.fullmatch(rest):
-        return None
-    return Decimal(found[0].replace(",", ""))
-
-
-LIMIT = Decimal(10) ** 15  # no amount, count or score is this large: a paste accident, not a figure
 
 
 def to_decimal(raw: Any, ftype: str) -> Coerced:
@@ -119,18 +82,13 @@ def _to_decimal(raw: Any, ftype: str) -> Coerced:
         return Coerced(raw) if raw.is_finite() else Coerced(None, "not-a-number", bad=True)
     if isinstance(raw, (date, datetime)):
         return Coerced(None, "not-a-number", bad=True)
-    text = normalise(str(raw))
-    if not text:
+    text = str(raw)
+    if not asc_trim(text):
         return BLANK
-    d = _decimal(text)
-    if d is not None:
-        return Coerced(d)
-    if text in _DASHES:
-        return Coerced(Decimal(0), "text-number", number="0")
-    n = _number_from_text(text, ftype)
-    if n is not None:
-        return Coerced(n, "text-number", number=f"{n:f}")
-    return Coerced(None, "not-a-number", bad=True)
+    n = number_text(text, ftype)  # the form's live check takes exactly the same numbers
+    if n is None:
+        return Coerced(None, "not-a-number", bad=True)
+    return Coerced(n, "text-number", number=f"{n:f}")
 
 
 def to_integer(raw: Any) -> Coerced:
@@ -189,13 +147,15 @@ def to_text(raw: Any) -> Coerced:
     return Coerced(text) if text else BLANK
 
 
-def to_choice(raw: Any, choices: tuple[str, ...]) -> Coerced:
+def to_choice(raw: Any, field: Field) -> Coerced:
+    """A choice as the program stores it: the choice itself, or its key (a rule id behind its
+    Chinese name; the id typed directly is accepted too)."""
     c = to_text(raw)
     if c.value is None:
         return c
-    text = unicodedata.normalize("NFKC", c.value).strip()
-    if text in choices:
-        return Coerced(text)
+    key = field.choice_key(unicodedata.normalize("NFKC", c.value).strip())
+    if key is not None:
+        return Coerced(key)
     return Coerced(c.value, "invalid-choice", bad=True)
 
 
@@ -242,7 +202,7 @@ def coerce(field: Field, raw: Any) -> Coerced:
     if t == "date":
         return to_date(raw)
     if t == "choice":
-        return to_choice(raw, field.choices)
+        return to_choice(raw, field)
     if t == "phone":
         return to_phone(raw)
     return to_text(raw)

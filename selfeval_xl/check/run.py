@@ -79,6 +79,41 @@ def _damaged(sub: Submission, plan: Plan, snapshot: Snapshot) -> Submission:
     return sub
 
 
+def form_views(t: Template, units: int, copies: int, raw: dict[str, Any]) -> list[tuple[str | None, Context]]:
+    """The value and rule checks' view of written values, as the form's 审核结果 sheet counts them:
+    (None, the whole workbook) for a form without a repeated sheet, else (sheet, one copy's view)
+    per project sheet, with the copy's findings named after its sheet and the workbook-level
+    findings kept once (the generator caches them, so a workbook opened without recalculation
+    shows the program's view)."""
+    snapshot = Snapshot(path="", template_id=t.id, template_version=t.version, units=units, copies=copies, raw=dict(raw))
+    if t.repeat is None:
+        ctx = _form_context(plan_for(t, units), snapshot)
+        _run(ctx, VALUE_CHECKS + RULE_CHECKS)
+        return [(None, ctx)]
+    plan = plan_for(t, units, 0)
+    view_sheet = plan.layout.scopes[0]
+    out = []
+    for k, (scope, view) in enumerate(_copy_views(t, snapshot)):
+        ctx = _form_context(plan, view)
+        _run(ctx, VALUE_CHECKS + RULE_CHECKS)
+        ctx.findings = [replace(f, sheet=scope) if f.sheet == view_sheet else f for f in ctx.findings
+                        if f.sheet == view_sheet or k == 0]
+        out.append((scope, ctx))
+    return out
+
+
+def _form_context(plan: Plan, snapshot: Snapshot) -> Context:
+    """The view of a form as generated: its computed cells hold exactly their formula's result."""
+    ctx = _view_context(plan, snapshot)
+    ctx.read_computed = {n: ctx.env_values.get(n) for n in ctx.read_computed}
+    return ctx
+
+
+def _run(ctx: Context, checks: tuple[Check, ...]) -> None:
+    for check in checks:
+        ctx.findings.extend(check(ctx))
+
+
 def check_snapshot(snapshot: Snapshot) -> Submission:
     """Every finding for one snapshot; never raises on bad values, never touches a file."""
     sub = _shell(snapshot)
@@ -120,9 +155,8 @@ def check_snapshot(snapshot: Snapshot) -> Submission:
     return _check_copies(t, replace(snapshot, raw=raw), sub)
 
 
-def _check_view(plan: Plan, snapshot: Snapshot, skipped: dict[str, Finding] | None = None,
-                integrity: bool = False) -> tuple[list[Finding], dict[str, Any], dict[str, list[dict[str, Any]]]]:
-    """(findings, scalar values, filled table rows) of one view of the inputs."""
+def _view_context(plan: Plan, snapshot: Snapshot, skipped: dict[str, Finding] | None = None) -> Context:
+    """Typed values of one view of the inputs, computed cells recomputed from them."""
     typed, problems = read_values(plan, snapshot.raw)
     problems = [(p, c) for p, c in problems if p.field.compute is None]  # formula cells: their rule says it
     bad = {p.name for p, c in problems if c.bad}
@@ -133,14 +167,31 @@ def _check_view(plan: Plan, snapshot: Snapshot, skipped: dict[str, Finding] | No
     for n, v in recomputed.items():
         if v is None:
             typed.pop(n, None)
-    ctx = Context(plan, snapshot, typed, problems, filled_rows(plan, typed, bad), bad=bad, read_computed=read,
-                  skipped=dict(skipped or {}))
-    checks = CHECKS if integrity else CHECKS[len(INTEGRITY_CHECKS):]
-    for check in checks:
-        ctx.findings.extend(check(ctx))
+    return Context(plan, snapshot, typed, problems, filled_rows(plan, typed, bad), bad=bad, read_computed=read,
+                   skipped=dict(skipped or {}))
+
+
+def _check_view(plan: Plan, snapshot: Snapshot, skipped: dict[str, Finding] | None = None,
+                integrity: bool = False) -> tuple[list[Finding], dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """(findings, scalar values, filled table rows) of one view of the inputs."""
+    ctx = _view_context(plan, snapshot, skipped)
+    _run(ctx, CHECKS if integrity else CHECKS[len(INTEGRITY_CHECKS):])
     findings = mark_explained(ctx.findings, explained_rules(ctx.rows, plan.template.explanations))
-    values = {p.name: (None if p.name in bad else typed.get(p.name)) for p in plan.scalars}
+    values = {p.name: (None if p.name in ctx.bad else ctx.env_values.get(p.name)) for p in plan.scalars}
     return findings, values, ctx.rows
+
+
+def _copy_views(t: Template, snapshot: Snapshot) -> list[tuple[str, Snapshot]]:
+    """Each project sheet's inputs under the view's (unscoped) names, the workbook-level inputs
+    beside them."""
+    common = {n: v for n, v in snapshot.raw.items() if split_scope(n)[0] is None}
+    by_scope: dict[str, dict[str, Any]] = {}
+    for n, v in snapshot.raw.items():
+        scope, base = split_scope(n)
+        if scope is not None:
+            by_scope.setdefault(scope, {})[base] = v
+    scopes = [t.repeated_sheet().name.format(n=k) for k in range(1, snapshot.copies + 1)]  # type: ignore[union-attr]
+    return [(scope, replace(snapshot, raw={**common, **by_scope.get(scope, {})}, findings=[])) for scope in scopes]
 
 
 def _check_copies(t: Template, snapshot: Snapshot, sub: Submission) -> Submission:
@@ -149,15 +200,7 @@ def _check_copies(t: Template, snapshot: Snapshot, sub: Submission) -> Submissio
     plan = plan_for(t, snapshot.units, 0)
     view_sheet = plan.layout.scopes[0]
     scoped_keys = t.sheet_scoped()
-    common = {n: v for n, v in snapshot.raw.items() if split_scope(n)[0] is None}
-    by_scope: dict[str, dict[str, Any]] = {}
-    for n, v in snapshot.raw.items():
-        scope, base = split_scope(n)
-        if scope is not None:
-            by_scope.setdefault(scope, {})[base] = v
-    scopes = [t.repeated_sheet().name.format(n=k) for k in range(1, snapshot.copies + 1)]  # type: ignore[union-attr]
-    for k, scope in enumerate(scopes):
-        view = replace(snapshot, raw={**common, **by_scope.get(scope, {})}, findings=[])
+    for k, (scope, view) in enumerate(_copy_views(t, snapshot)):
         findings, values, rows = _check_view(plan, view)
         for f in findings:
             if f.sheet == view_sheet:

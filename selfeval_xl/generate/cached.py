@@ -1,98 +1,53 @@
-"""Cached results of every formula, computed from the same spec as the formulas themselves.
+"""Cached results of every formula: what the program itself says about the written values.
 
 XlsxWriter stores whatever result we pass; readers that do not recalculate (and Excel's
-Protected View) show it. Checks use rules.evaluate + live_text; where a cell holds text in a
-numeric field, the values follow Excel's semantics (SUM/COUNT skip text, arithmetic on text
-is an error shown as "✘ 非数值").
+Protected View) show it. The live checks and the 审核结果 counts are the checker's own view
+(check.run.form_findings, the same typed values and rule evaluation), and the helper sheet's
+cells follow model.numtext: so a recalculating engine must arrive at exactly these values — the
+test that compares them is the test that the form and the program agree.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from selfeval_xl.check.context import Context
+from selfeval_xl.check.run import form_views
+from selfeval_xl.layout.calc import (
+    BIT_BLANK,
+    BIT_NAN,
+    BIT_NEG,
+    BIT_PREC,
+    BIT_TEXT,
+    CALC_SHEET,
+    E1,
+    E2,
+    D,
+    R,
+    S,
+    T,
+    U,
+    V,
+    negative_checked,
+    precision_checked,
+)
 from selfeval_xl.layout.cells import Cell, parse_a1
+from selfeval_xl.layout.results import item_key
 from selfeval_xl.layout.types import FormulaCell, Layout
 from selfeval_xl.model.excel_date import to_serial
-from selfeval_xl.model.money import plain
-from selfeval_xl.model.spec import scoped, split_scope
-from selfeval_xl.rules.env import ValuesEnv
-from selfeval_xl.rules.evaluate import computed_values as evaluate_computed
-from selfeval_xl.rules.evaluate import evaluate, live_text, skipped
-from selfeval_xl.rules.parse import refs
+from selfeval_xl.model.money import decimals_of, plain
+from selfeval_xl.model.numtext import DASHES, LIMIT, asc_trim, leftover, number_text, stripped
+from selfeval_xl.model.spec import Field, split_scope, unscoped
+from selfeval_xl.rules.evaluate import evaluate, live_text
+from selfeval_xl.rules.parse import refs, rename
 
-NUMERIC = ("integer", "money", "number")
 _FIRST_REF = re.compile(r"^IF\((?:'((?:[^']|'')+)'!)?\$([A-Z]+)\$(\d+)=")
-
-
-def typed_value(ftype: str, value: Any) -> Any:
-    """A written value as the rules see it: Decimal for numbers, str for text, None for blank."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return str(value)
-    if ftype in NUMERIC:
-        if isinstance(value, Decimal):
-            return value
-        if isinstance(value, int):
-            return Decimal(value)
-        if isinstance(value, float):
-            return Decimal(repr(value))
-    return value
-
-
-def numeric_text(value: Any) -> Decimal | None:
-    """Excel converts a number typed as text ("96") in arithmetic; "96万元" stays an error."""
-    if not isinstance(value, str):
-        return None
-    try:
-        d = Decimal(value.strip())
-    except InvalidOperation:
-        return None
-    return d if d.is_finite() else None
-
-
-class _ExcelEnv(ValuesEnv):
-    """Excel's view: numeric text converts in arithmetic, columns keep numbers only (SUM/COUNT)."""
-
-    def value(self, name: str) -> Any:
-        v = self.values.get(name)
-        n = numeric_text(v)
-        if n is not None and self.precision(name) is not None:
-            return n
-        return v
-
-    def column(self, name: str) -> list[Any]:
-        return [v if isinstance(v, Decimal | int) else None for v in super().column(name)]
-
-
-def check_text(layout: Layout, index: int, env: ValuesEnv, xenv: _ExcelEnv) -> str:
-    inst = layout.instances[index]
-    chained = len(getattr(inst.expr, "ops", ())) > 1
-    names = refs(inst.expr) + (refs(inst.when) if inst.when is not None else [])
-    texty = any(_has_text(env, n) for n in names)
-    if not texty:
-        return live_text(evaluate(inst.expr, env, needs=inst.rule.needs, when=inst.when), chained)
-    if inst.when is not None and evaluate(inst.when, xenv, needs="none").status != "ok":
-        return "—"
-    if inst.rule.needs != "none" and skipped(inst.expr, env, inst.rule.needs):
-        return "—"
-    for n in refs(inst.expr):
-        if not env.is_column(n) and env.precision(n) is not None:
-            v = xenv.value(n)
-            if isinstance(v, str):
-                return "✘ 非数值"
-    return live_text(evaluate(inst.expr, xenv, needs="none"), chained)
-
-
-def _has_text(env: ValuesEnv, name: str) -> bool:
-    if env.precision(name) is None:
-        return False
-    vals = env.column(name) if env.is_column(name) else [env.value(name)]
-    return any(isinstance(v, str) for v in vals)
+NA = "#N/A"
 
 
 def excel_text(v: Any) -> str:
@@ -110,94 +65,153 @@ def excel_text(v: Any) -> str:
     return str(v)
 
 
+def _num(d: Decimal) -> float | int:
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def helper_values(layout: Layout, f: Field, raw: Any) -> dict[int, Any]:
+    """T, U, D, R, V and S of layout.calc for one written value."""
+    t = u = d = ""
+    text = isinstance(raw, str)
+    n: Decimal | None
+    if raw is None or raw == "" or (text and not asc_trim(raw)):
+        return {T: "", U: "", D: "", R: "", V: "", S: BIT_BLANK}
+    if isinstance(raw, str):
+        t = asc_trim(raw)
+        u = stripped(t, f.type)
+        d = leftover(u)
+        n = Decimal(0) if t in DASHES else number_text(raw, f.type)
+    elif isinstance(raw, datetime | date):
+        n = Decimal(to_serial(raw))
+    else:
+        n = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    if n is None:
+        return {T: t, U: u, D: d, R: NA, V: NA, S: BIT_NAN}
+    if abs(n) >= LIMIT or (f.type == "integer" and n != n.to_integral_value()):
+        return {T: t, U: u, D: d, R: _num(n), V: NA, S: BIT_NAN}
+    return {T: t, U: u, D: d, R: _num(n), V: _num(n), S: _bits(layout, f, n, text)}
+
+
+def _bits(layout: Layout, f: Field, n: Decimal, text: bool) -> int:
+    bits = BIT_TEXT if text else 0
+    if negative_checked(layout.template, f) and n < 0:
+        bits |= BIT_NEG
+    if precision_checked(f) and decimals_of(n) > f.decimals:
+        bits |= BIT_PREC
+    return bits
+
+
+def _levels(layout: Layout, values: Mapping[str, Any], out: dict[Cell, Any]) -> None:
+    calc = layout.calc
+    for key, top in calc.levels.items():
+        table = layout.template.tables[unscoped(key)]
+        parent, child = table.hierarchy_columns
+        p_ok, c_ok = table.column(parent).choices, table.column(child).choices
+        e1 = e2 = ""
+        for i in range(1, table.rows + 1):
+            a = asc_trim_text(values.get(f"{key}[{i}].{parent}"))
+            b = asc_trim_text(values.get(f"{key}[{i}].{child}"))
+            if a in p_ok:
+                e1, e2 = a, (b if b in c_ok else "")
+            elif b in c_ok:
+                e2 = b
+            out[Cell(CALC_SHEET, top + i, E1)] = e1
+            out[Cell(CALC_SHEET, top + i, E2)] = e2
+
+
+def asc_trim_text(v: Any) -> str:
+    """Excel's TRIM(cell) for a text cell (the choices are compared without ASC)."""
+    if not isinstance(v, str):
+        return "" if v is None else excel_text(v)
+    return " ".join(p for p in v.split(" ") if p)
+
+
 def cached_values(layout: Layout, values: Mapping[str, Any]) -> dict[Cell, Any]:
     """Cell → cached result for every formula of `layout`, given the written input values."""
-    typed = {name: typed_value(layout.inputs[name].field.type, v) for name, v in values.items()}
-    typed.update(computed_values(layout, typed))
-    env = ValuesEnv(layout.template, layout.inputs, typed)
-    xenv = _ExcelEnv(layout.template, layout.inputs, typed)
-    by_cell = {inp.cell: name for name, inp in layout.inputs.items()}
+    t = layout.template
     out: dict[Cell, Any] = {}
-    checks = _checks(layout, typed, env, xenv)
+    calc = layout.calc
+    for name, row in calc.row_of.items():
+        for col, v in helper_values(layout, layout.inputs[name].field, values.get(name)).items():
+            out[Cell(CALC_SHEET, row, col)] = v
+    _levels(layout, values, out)
+    views = dict(form_views(t, layout.units, layout.copies, dict(values)))
+    counts = Counter(k for ctx in views.values() for f in ctx.findings if (k := item_key(t, f)) is not None)
+    by_cell = {inp.cell: name for name, inp in layout.inputs.items()}
+    sev: dict[str, int] = Counter()
     for f in layout.formulas:
         if f.kind == "check" and f.instance is not None:
-            out[f.cell] = checks[f.instance]
-    for f in layout.formulas:
-        if f.kind == "title":
+            out[f.cell] = _check_text(layout, f.instance, views)
+        elif f.kind == "title":
             out[f.cell] = _title(layout, values)
         elif f.kind == "unit_name":
             out[f.cell] = _unit_name(f, by_cell, values)
         elif f.kind == "footer":
-            out[f.cell] = _footer(layout, f, typed)
+            out[f.cell] = _footer(layout, f, values)
         elif f.kind == "computed" and f.name is not None:
-            v = typed.get(f.name)
-            out[f.cell] = "" if v is None else (_num(v) if isinstance(v, Decimal) else v)
-    results: dict[str, str] = {}
-    for f in layout.formulas:
-        if f.kind == "result" and f.rule is not None:
-            texts = [checks[i] for i, inst in enumerate(layout.instances) if inst.rule.id == f.rule]
-            fails = sum(1 for t in texts if t.startswith("✘"))
-            if fails:
-                results[f.rule] = f"✘ {fails} 处"
-            else:
-                results[f.rule] = "✔" if any(t.startswith("✔") for t in texts) else "—"
-            out[f.cell] = results[f.rule]
-    severity = {r.id: r.severity for r in layout.template.rules}
+            out[f.cell] = _computed(views, f.name)
+        elif f.kind == "result_count" and f.rule is not None:
+            out[f.cell] = counts.get(f.rule, 0)
+        elif f.kind == "result" and f.rule is not None:
+            n = counts.get(f.rule, 0)
+            out[f.cell] = f"✘ {n} 处" if n else "✔"
+    severity = _item_severities(layout)
+    for key, n in counts.items():
+        sev[severity.get(key, "")] += n
     for f in layout.formulas:
         if f.kind == "count":
-            sev = "error" if '="错误"' in f.formula else "warning"
-            out[f.cell] = sum(1 for rid, t in results.items() if t.startswith("✘") and severity[rid] == sev)
+            out[f.cell] = sev["错误" if '"错误"' in f.formula else "警告"]
     return out
 
 
-def computed_values(layout: Layout, typed: Mapping[str, Any]) -> dict[str, Any]:
-    """What each computed cell's formula shows for these inputs, as Excel computes it."""
-    if not layout.computed:
-        return {}
-    values = dict(typed)
-    return evaluate_computed(layout.computed, _ExcelEnv(layout.template, layout.inputs, values), values)
+def computed_results(layout: Layout, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Computed input → what its formula shows for these written values (执行率, 参考得分)."""
+    views = dict(form_views(layout.template, layout.units, layout.copies, dict(values)))
+    return {name: _computed(views, name) for name in layout.computed}
 
 
-_MEMO: dict[tuple[Any, ...], dict[int, str]] = {}
-_RULE_INPUTS: dict[int, tuple[Layout, tuple[str, ...]]] = {}
+def _computed(views: dict[str | None, Context], name: str) -> Any:
+    scope, base = split_scope(name)
+    v = _view(views, scope).env_values.get(base)
+    return "" if v is None or isinstance(v, str) else (_num(v) if isinstance(v, Decimal) else v)
 
 
-def _rule_inputs(layout: Layout) -> tuple[str, ...]:
-    """Every input name a live check reads (table columns expanded to their cells)."""
-    hit = _RULE_INPUTS.get(id(layout))
-    if hit is not None and hit[0] is layout:
-        return hit[1]
-    names: set[str] = set()
-    for inst in layout.instances:
-        for n in refs(inst.expr) + (refs(inst.when) if inst.when is not None else []):
-            if n in layout.inputs:
-                names.add(n)
-            else:
-                scope, base = split_scope(n)
-                table, _, col = base.partition(".")
-                names.update(scoped(scope, f"{table}[{i}].{col}") for i in range(1, layout.template.tables[table].rows + 1))
-    out = tuple(sorted(names))
-    _RULE_INPUTS[id(layout)] = (layout, out)
+def _view(views: dict[str | None, Context], scope: str | None) -> Context:
+    """The checker's view a name belongs to (a project sheet's, or the only one)."""
+    return views[scope] if scope in views else next(iter(views.values()))
+
+
+def _item_severities(layout: Layout) -> dict[str, str]:
+    """Item key → 错误/警告, as the 审核结果 sheet's severity column says."""
+    out = {}
+    rows = {st.cell.row: st for st in layout.statics if st.cell.sheet == layout.results_sheet and st.cell.col == 1}
+    keys = {st.cell.row: st.text for st in layout.statics if st.cell.sheet == layout.results_sheet and st.cell.col == 5}
+    for r, key in keys.items():
+        if r in rows:
+            out[key] = rows[r].text
     return out
 
 
-def _checks(layout: Layout, typed: Mapping[str, Any], env: ValuesEnv, xenv: _ExcelEnv) -> dict[int, str]:
-    """Live-check texts by instance; memoized on the values the checks read (roster mode
-    writes hundreds of workbooks whose figures are all blank)."""
-    t = layout.template
-    key = (t.id, t.version, t.sha256, layout.units, layout.copies, tuple((n, typed.get(n)) for n in _rule_inputs(layout)))
-    try:
-        hit = _MEMO.get(key)
-    except TypeError:  # an unhashable value: compute directly
-        hit, key = None, None  # type: ignore[assignment]
-    if hit is not None:
-        return hit
-    checks = {i: check_text(layout, i, env, xenv) for i in range(len(layout.instances))}
-    if key is not None:
-        if len(_MEMO) > 256:
-            _MEMO.clear()
-        _MEMO[key] = checks
-    return checks
+def _check_text(layout: Layout, index: int, views: dict[str | None, Context]) -> str:
+    """The live check as the checker sees it: skipped ("—") when a value it reads is unusable.
+    On a project sheet the instance is evaluated in that sheet's view (names unscoped)."""
+    inst = layout.instances[index]
+    scope = inst.check.sheet if inst.check.sheet in views else None
+    ctx = _view(views, scope)
+    names = refs(inst.expr) + (refs(inst.when) if inst.when is not None else [])
+    mapping = {n: unscoped(n) for n in names}
+    expr = rename(inst.expr, mapping)
+    when = rename(inst.when, mapping) if inst.when is not None else None
+    for n in refs(expr):
+        if n in ctx.plan.by_name:
+            if n in ctx.bad:
+                return "—"
+            continue
+        table, _, col = n.partition(".")
+        if any(f"{table}[{i}].{col}" in ctx.bad for i in range(1, layout.template.tables[table].rows + 1)):
+            return "—"
+    chained = len(getattr(expr, "ops", ())) > 1
+    return live_text(evaluate(expr, ctx.env, needs=inst.rule.needs, when=when), chained)
 
 
 def _title(layout: Layout, values: Mapping[str, Any]) -> str:
@@ -225,17 +239,15 @@ def _unit_name(f: FormulaCell, by_cell: dict[Cell, str], values: Mapping[str, An
     return v
 
 
-def _footer(layout: Layout, f: FormulaCell, typed: Mapping[str, Any]) -> float | int:
+def _footer(layout: Layout, f: FormulaCell, values: Mapping[str, Any]) -> float | int:
+    """SUM over the typed cells: numbers only (text is skipped, as SUM does)."""
     for key, area in layout.tables.items():
         if area.sheet != f.cell.sheet or area.footer_row != f.cell.row:
             continue
         for col, c in area.columns.items():
             if c == f.cell.col:
-                nums = [typed.get(f"{key}[{i}].{col}") for i in range(1, area.rows + 1)]
-                total = sum((v for v in nums if isinstance(v, Decimal | int)), Decimal(0))
+                nums = [values.get(f"{key}[{i}].{col}") for i in range(1, area.rows + 1)]
+                total = sum((Decimal(repr(v)) if isinstance(v, float) else Decimal(v) for v in nums
+                             if isinstance(v, int | float | Decimal) and not isinstance(v, bool)), Decimal(0))
                 return _num(total)
     return 0
-
-
-def _num(d: Decimal) -> float | int:
-    return int(d) if d == d.to_integral_value() else float(d)

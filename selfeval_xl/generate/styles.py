@@ -15,7 +15,8 @@ STATIC: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter", "text_wrap": True},
     "heading": {"bold": True, "font_size": 14, "align": "left", "valign": "vcenter"},
     "note": {"align": "left", "valign": "top", "text_wrap": True},
-    "list": {"font_size": 9, "font_color": "#808080"},  # hidden lists behind dependent dropdowns
+    "list": {"font_size": 9, "font_color": "#808080"},
+    "calc": {},  # the hidden helper sheet  # hidden lists behind dependent dropdowns
     "caption": {"bold": True, "font_size": 12, "align": "center", "valign": "vcenter"},
     "section": {"bold": True, "align": "left", "valign": "vcenter"},
     "label": {**_BOX, "align": "left"},

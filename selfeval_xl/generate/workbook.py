@@ -162,6 +162,8 @@ class _Writer:
         write_stamp(wb, stamp_values(lay.template, lay.units, self.values, lay.copies), self.password, fmt_meta, _Sheet)
         for s in lay.sheets:
             self.sheets[s.name].protect(self.password)
+        if lay.calc is not None:
+            self.sheets[lay.calc.sheet.name].hide()
         self.sheets[lay.sheets[0].name].activate()
 
     # -- formats of each cell (needed first, so merged areas carry the cell's borders) -------

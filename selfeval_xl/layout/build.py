@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 
+from selfeval_xl.layout.calc import array, build_calc
 from selfeval_xl.layout.cells import Cell, range_ref
 from selfeval_xl.layout.completeness import unit_key
+from selfeval_xl.layout.results import place as place_results
 from selfeval_xl.layout.types import (
     ChoiceList,
     FormulaCell,
@@ -22,7 +24,6 @@ from selfeval_xl.rules.evaluate import precision_shown
 from selfeval_xl.rules.excel import ExcelCompiler
 from selfeval_xl.rules.parse import Compare, Expr, Op, Ref, parse, refs, rename
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 UNIT_NAME = "units.name"
 TOTAL_LABEL = "部门合计"
 
@@ -97,13 +98,18 @@ class _Builder:
                     self.scopes.append(self.scope)
                     self._sheet(s, self.scope)
                 self.scope = None
+        self.calc = build_calc(self.t, self.inputs, self.tables)
+        self.sheets.append(self.calc.sheet)
+        self.formulas.extend(self.calc.formulas)
         self._computed()
         self._instances()
-        self._results_formulas()
+        results_sheet, results_row = self._results_at
+        place_results(self, results_sheet, results_row, self.calc)
         self._names()
         return Layout(self.t, self.units, self.sheets, self.inputs, self.tables, self.statics,
                       self.formulas, self.instances, self.names, self.choice_lists, self.copies, tuple(self.scopes),
-                      self.computed, self.title_fields)
+                      self.computed, self.title_fields,
+                      self.calc, results_sheet.name)
 
     def _sheet(self, s: Sheet, name: str) -> None:
         sheet = SheetLayout(name, s.widths)
@@ -433,9 +439,22 @@ class _Builder:
                 self.instances.append(Instance(rule, expr, None, key, Cell(sheet, self.unit_check_row[ut.key], c)))
 
     def compiler(self, sheet: str) -> ExcelCompiler:
+        """Rules compute with the helper sheet's values (numbers typed as text taken as the checker
+        takes them); blank tests of columns look at the typed cells."""
+        calc = self.calc
+
         def resolve(name: str) -> str:
             if name in self.inputs:
+                if name in calc.row_of:
+                    return calc.value(name).ref_from(sheet)
                 return self.inputs[name].cell.ref_from(sheet)
+            table, _, col = name.partition(".")
+            first, last = f"{table}[1].{col}", f"{table}[{self.tables[table].rows}].{col}"
+            if first in calc.row_of:
+                return range_ref(calc.value(first), calc.value(last), sheet)
+            return raw(name)
+
+        def raw(name: str) -> str:
             table, _, col = name.partition(".")
             area = self.tables[table]
             return range_ref(area.cell(1, col), area.cell(area.rows, col), sheet)
@@ -455,12 +474,35 @@ class _Builder:
             inp = self.inputs.get(name)
             return inp is not None and inp.table is None and inp.field.required
 
-        return ExcelCompiler(resolve, is_column, precision, self.t.grades, interval, required)
+        return ExcelCompiler(resolve, is_column, precision, self.t.grades, interval, required, raw)
+
+    def unusable(self, expr: Expr, sheet: str) -> str | None:
+        """True when a referenced value cannot be read as a number (the checker skips the rule and
+        reports the cell as not-a-number)."""
+        tests = []
+        comp = self.compiler(sheet)
+        for n in refs(expr):
+            table, _, col = n.partition(".")
+            inp = self.inputs.get(n)
+            if n in self.calc.row_of:
+                tests.append(f"ISERROR({comp.resolve(n)})")
+            elif inp is not None and inp.field.type == "choice":  # an unknown choice is unusable too
+                x = inp.cell.ref_from(sheet)
+                ok = array(inp.field.choices + inp.field.choice_keys)
+                tests.append(f"AND(LEN(TRIM({x}))>0,ISNA(MATCH(TRIM({x}),{ok},0)))")
+            elif n not in self.inputs and f"{table}[1].{col}" in self.calc.row_of:
+                tests.append(f"ISERROR(SUM({comp.resolve(n)}))")
+        if not tests:
+            return None
+        return tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
 
     def _check_formulas(self) -> None:
         for i, inst in enumerate(self.instances):
             comp = self.compiler(inst.check.sheet)
             formula = comp.live_check(inst.expr, inst.rule.needs, inst.when, precision_shown(inst.expr, comp.precision))
+            guard = self.unusable(inst.expr, inst.check.sheet)
+            if guard:
+                formula = f'IF({guard},"—",{formula})'
             self.formulas.append(FormulaCell(inst.check, formula, "check", "check", instance=i))
         # the cover title, now that its fields are placed
         pending = getattr(self, "_title_pending", None)
@@ -476,43 +518,6 @@ class _Builder:
                                          f.kind, f.style) if f.kind == "unit_name" and not f.formula else f
                              for f in self.formulas]
 
-    def _results_formulas(self) -> None:
-        sheet, row = self._results_at
-        headers = ["规则编号", "严重程度", "审核内容", "位置", "实时状态"]
-        self.static(sheet, row, 0, "错误项（✘）", "label")
-        self.static(sheet, row + 1, 0, "警告项（✘）", "label")
-        top = row + 3
-        for c, h in enumerate(headers):
-            self.static(sheet, top, c, h, "header")
-        sheet.repeat_rows = (top, top)
-        r = top + 1
-        first_rule_row = r
-        by_rule: dict[str, list[Instance]] = {}
-        for inst in self.instances:
-            by_rule.setdefault(inst.rule.id, []).append(inst)
-        for rule in self.t.rules:
-            insts = by_rule.get(rule.id, [])
-            self.static(sheet, r, 0, rule.id, "result_id")
-            self.static(sheet, r, 1, SEVERITY_ZH[rule.severity], "result_text")
-            self.static(sheet, r, 2, rule.title, "result_text")
-            if insts:
-                self.static(sheet, r, 3, f"{insts[0].check.sheet}!{insts[0].check.a1}", "result_text")
-                fails = "+".join(f'SUMPRODUCT(--(LEFT({rng},1)="✘"))' for rng in _runs(insts, sheet.name))
-                oks = "+".join(f'SUMPRODUCT(--(LEFT({rng},1)="✔"))' for rng in _runs(insts, sheet.name))
-                formula = f'IF({fails}>0,"✘ "&({fails})&" 处",IF({oks}>0,"✔","—"))'
-            else:
-                self.static(sheet, r, 3, "（仅多单位时适用）", "result_text")
-                formula = '"—"'
-            self.formulas.append(FormulaCell(Cell(sheet.name, r, 4), formula, "result", "check", rule=rule.id))
-            sheet.heights[r] = 30
-            r += 1
-        status = range_ref(Cell(sheet.name, first_rule_row, 4), Cell(sheet.name, r - 1, 4), sheet.name)
-        sev = range_ref(Cell(sheet.name, first_rule_row, 1), Cell(sheet.name, r - 1, 1), sheet.name)
-        for k, zh in enumerate(("错误", "警告")):
-            self.formulas.append(FormulaCell(Cell(sheet.name, row + k, 1),
-                                             f'SUMPRODUCT((LEFT({status},1)="✘")*({sev}="{zh}"))', "count", "count"))
-        sheet.rows = r
-
     def _names(self) -> None:
         for name, inp in self.inputs.items():
             if inp.table is None:
@@ -525,21 +530,6 @@ class _Builder:
             first = Cell(area.sheet, area.first_row, cols[0])
             last = Cell(area.sheet, area.first_row + t.rows - 1, last_col)
             self.names[key] = range_ref(first, last)
-
-
-def _runs(insts: list[Instance], from_sheet: str) -> list[str]:
-    """Check cells as contiguous column ranges, for SUMPRODUCT."""
-    cells = sorted(i.check for i in insts)
-    runs: list[tuple[Cell, Cell]] = []
-    for c in cells:
-        if runs and runs[-1][1].sheet == c.sheet and runs[-1][1].col == c.col and runs[-1][1].row + 1 == c.row:
-            runs[-1] = (runs[-1][0], c)
-        elif runs and runs[-1][1].sheet == c.sheet and runs[-1][1].row == c.row and runs[-1][1].col + 1 == c.col \
-                and runs[-1][0].row == c.row:
-            runs[-1] = (runs[-1][0], c)
-        else:
-            runs.append((c, c))
-    return [range_ref(a, b, from_sheet) for a, b in runs]
 
 
 @lru_cache(maxsize=64)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from selfeval_xl.layout.types import Layout
+from selfeval_xl.model.spec import Template
 
 # the `field` of the one finding for a department that filled only the 部门合计 rows
 UNITS_ONLY_TOTAL = "units"
@@ -13,9 +13,9 @@ def unit_key(key: str, unit: int) -> str:
     return f"{key}.u{unit}"
 
 
-def unit_table_cells(layout: Layout, table: str) -> tuple[list[str], list[str]]:
+def unit_table_cells(t: Template, units: int, table: str) -> tuple[list[str], list[str]]:
     """(input names of the 部门合计 row — or of the one row —, input names of the unit rows)."""
-    cols = layout.template.unit_tables[table].columns
+    cols = t.unit_tables[table].columns
     total = list(cols)
-    units = [unit_key(c, u) for u in range(1, layout.units + 1) for c in cols] if layout.units > 1 else []
-    return total, units
+    rows = [unit_key(c, u) for u in range(1, units + 1) for c in cols] if units > 1 else []
+    return total, rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from selfeval_xl.layout.cells import Cell
 from selfeval_xl.model.spec import Field, Rule, Template
@@ -122,6 +123,8 @@ class Layout:
     scopes: tuple[str, ...] = ()  # sheet names of those copies, in order
     computed: dict[str, Expr] = field(default_factory=dict)  # computed input → its formula, names bound
     title_fields: tuple[str, ...] = ()  # the fields a computed title joins (then the spec's title text)
+    calc: Any = None  # layout.calc.Calc: the hidden helper sheet (typed loosely: calc imports this module)
+    results_sheet: str = ""  # the 审核结果 sheet
 
     def cell(self, name: str) -> Cell:
         return self.inputs[name].cell

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from selfeval_xl.model.codes import CODES
+
 FIELD_TYPES = ("text", "longtext", "integer", "money", "number", "date", "choice", "phone")
 NUMERIC_TYPES = ("integer", "money", "number")
 
@@ -35,6 +37,16 @@ class Field:
     percent: bool = False  # shown as a percentage (the value is a fraction: 0.9 shows 90.00%)
     text_ok: bool = False  # a numeric column that may also hold words (定性 indicators)
     roster_header: str | None = None  # the roster column that prefills it (default: its label)
+    # what the program stores for each choice (rule ids behind their Chinese names); () = the choice
+    choice_keys: tuple[str, ...] = ()
+
+    def choice_key(self, text: str) -> str | None:
+        """The stored value of a chosen text (a choice or, for keyed choices, the key itself)."""
+        if text in self.choices:
+            return self.choice_keys[self.choices.index(text)] if self.choice_keys else text
+        if text in self.choice_keys:
+            return text
+        return None
 
     @property
     def numeric(self) -> bool:
@@ -90,6 +102,7 @@ class Rule:
     severity: str
     code: str
     title: str
+    name: str = ""  # Chinese name shown to users (dropdown, 审核结果, messages); the id stays in JSON
     expr: str | None = None  # None only for the generated units-total rule
     per_unit: bool = False
     units: bool = False
@@ -202,6 +215,15 @@ class Template:
     repeat: Repeat | None = None
     explanations: str | None = None  # the table where warnings are explained (columns rule, text)
     part_summary: PartSummary | None = None
+    after_submission: tuple[str, ...] = ()  # finding codes only the bureau can decide (listed in 审核结果)
+    explainable: tuple[str, ...] = ()  # warning codes without a rule that 情况说明 may explain
+
+    def rule_name(self, rule_id: str) -> str:
+        """The Chinese name of a rule id (or of an explainable code); the id itself if unknown."""
+        for r in self.rules:
+            if r.id == rule_id:
+                return r.name or r.id
+        return CODES[rule_id].title if rule_id in CODES else rule_id
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:

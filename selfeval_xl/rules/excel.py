@@ -38,8 +38,11 @@ def _p(f: str) -> str:
 class ExcelCompiler:
     def __init__(self, resolve: Resolve, is_column: Callable[[str], bool],
                  precision: Callable[[str], int | None], grades: tuple[GradeBand, ...],
-                 interval: Callable[[str], bool], required: Callable[[str], bool] = lambda name: False) -> None:
+                 interval: Callable[[str], bool], required: Callable[[str], bool] = lambda name: False,
+                 raw: Resolve | None = None) -> None:
         self.interval = interval
+        # where a column's typed cells are, for "is it blank" (resolve may point at computed copies)
+        self.raw = raw or resolve
         self.required = required
         self.resolve = resolve
         self.is_column = is_column
@@ -195,8 +198,9 @@ class ExcelCompiler:
         if isinstance(e, Call) and e.fn == "filled":
             arg = e.args[0]
             assert isinstance(arg, Ref)
-            ref = self.resolve(arg.name)
-            return f"COUNTA({ref})>0" if self.is_column(arg.name) else f'{ref}<>""'
+            if self.is_column(arg.name):
+                return f"COUNTA({self.raw(arg.name)})>0"
+            return f'{self.resolve(arg.name)}<>""'
         raise TypeError(f"not a condition: {e!r}")
 
     def zero_guard(self, e: Expr) -> str | None:
@@ -251,7 +255,7 @@ class ExcelCompiler:
         for name in refs(e):
             ref = self.resolve(name)
             if self.is_column(name):
-                tests.append(f"COUNTA({ref})=0")
+                tests.append(f"COUNTA({self.raw(name)})=0")
             else:
                 tests.append(f'{ref}=""')
                 if self.required(name):

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from selfeval_xl.model.codes import CODES
 from selfeval_xl.model.defaults import (
     DEFAULT_EXPLANATIONS,
     DEFAULT_IDENTITY,
@@ -76,7 +77,8 @@ _FIELD_KEYS = {"label", "type", "precision", "required", "choices", "min", "max"
                "compute", "percent", "text_ok", "roster_header"}
 
 
-def _field(key: str, d: dict[str, Any], where: str, choice_lists: dict[str, tuple[str, ...]]) -> Field:
+def _field(key: str, d: dict[str, Any], where: str,
+           choice_lists: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> Field:
     if not isinstance(d, dict):
         raise SpecError(f"{where}: 应为映射")
     unknown = set(d) - _FIELD_KEYS
@@ -86,10 +88,11 @@ def _field(key: str, d: dict[str, Any], where: str, choice_lists: dict[str, tupl
     if ftype not in FIELD_TYPES:
         raise SpecError(f"{where}.type: 未知类型 {ftype!r}（可用：{', '.join(FIELD_TYPES)}）")
     choices = d.get("choices") or ()
+    keys: tuple[str, ...] = ()
     if isinstance(choices, str):
         if choices not in choice_lists:
             raise SpecError(f"{where}.choices: 未知列表 {choices!r}")
-        choices = choice_lists[choices]
+        choices, keys = choice_lists[choices]
     if ftype == "choice" and not choices:
         raise SpecError(f"{where}.choices: 选择类字段必须列出选项")
     precision = d.get("precision")
@@ -104,7 +107,7 @@ def _field(key: str, d: dict[str, Any], where: str, choice_lists: dict[str, tupl
         max_length=d.get("max_length"), pattern=d.get("pattern"), default=d.get("default"),
         prompt=d.get("prompt"), roster=bool(d.get("roster", False)), width=d.get("width"),
         footer=d.get("footer"), synonyms=tuple(d.get("synonyms") or ()),
-        placeholders=tuple(d.get("placeholders") or ()),
+        placeholders=tuple(d.get("placeholders") or ()), choice_keys=keys,
         compute=str(d["compute"]) if d.get("compute") is not None else None, percent=bool(d.get("percent", False)),
         text_ok=bool(d.get("text_ok", False)),
         roster_header=str(d["roster_header"]) if d.get("roster_header") is not None else None,
@@ -140,8 +143,18 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
     # Warnings a department may explain: the spec's warning rules, plus warning codes that no
     # spec rule raises (e.g. three-public-growth from the ledger) listed under `explainable`.
     explainable = [str(x) for x in doc.get("explainable") or []]
-    choice_lists = {"@warning-rules": tuple(str(r.get("id")) for r in rules_doc if r.get("severity") == "warning")
-                    + tuple(explainable)}
+    for i, code in enumerate(explainable):
+        if code not in CODES or CODES[code].severity != "warning":
+            raise SpecError(f"explainable[{i}]: {code!r} 不是警告类审核代码")
+    warning_rules = [r for r in rules_doc if r.get("severity") == "warning"]
+    # the dropdown offers Chinese names; the program stores the rule id (or the code)
+    choice_lists = {"@warning-rules": (
+        tuple(str(r.get("name") or r.get("id")) for r in warning_rules) + tuple(CODES[c].title for c in explainable),
+        tuple(str(r.get("id")) for r in warning_rules) + tuple(explainable))}
+    after = [str(x) for x in doc.get("reviewed_after_submission") or []]
+    for i, code in enumerate(after):
+        if code not in CODES:
+            raise SpecError(f"reviewed_after_submission[{i}]: 未知审核代码 {code!r}")
 
     fields: dict[str, Field] = {}
     for key, d in (doc.get("fields") or {}).items():
@@ -235,7 +248,10 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
             raise SpecError(f"{where}.each: 未知表格 {d['each']!r}")
         if rid in {r.id for r in rules}:
             raise SpecError(f"{where}.id: 规则编号重复")
-        rules.append(Rule(id=rid, severity=sev, code=code, title=str(_req(d, "title", where)),
+        name = str(_req(d, "name", where))
+        if name in {r.name for r in rules}:
+            raise SpecError(f"{where}.name: 规则名称重复")
+        rules.append(Rule(id=rid, severity=sev, code=code, title=str(_req(d, "title", where)), name=name,
                           expr=str(expr) if expr is not None else None, per_unit=bool(d.get("per_unit")),
                           units=bool(d.get("units")), each=d.get("each"), when=d.get("when"),
                           needs=needs, anchor=d.get("anchor"), computed=target))
@@ -331,7 +347,8 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
                     sha256=sha256, fields=fields, tables=tables, unit_tables=unit_tables, rules=tuple(rules),
                     sheets=tuple(sheets), grades=grades, texts=texts, source=source,
                     plausibility=_plausibility(doc.get("plausibility") or {}, fields), identity=identity,
-                    repeat=repeat, explanations=explanations, part_summary=part_summary)
+                    repeat=repeat, explanations=explanations, part_summary=part_summary,
+                    after_submission=tuple(after), explainable=tuple(explainable))
 
 
 def _plausibility(d: dict[str, Any], fields: dict[str, Field]) -> Plausibility:

@@ -29,7 +29,7 @@ def unit_table_state(ctx: Context) -> tuple[set[str], set[str]]:
     empty: set[str] = set()
     only_total: set[str] = set()
     for key in ctx.template.unit_tables:
-        total, units = unit_table_cells(layout, key)
+        total, units = unit_table_cells(ctx.template, layout.units, key)
         total_blank = all(_blank(ctx, n) for n in total)
         units_blank = all(_blank(ctx, n) for n in units)
         if total_blank and units_blank:
