@@ -91,7 +91,8 @@ def test_bounds_messages() -> None:
     (lo,) = findings_of(with_(evaluation__score=-5.0), "score-range")
     assert "低于 0" in lo.message
     (staff,) = findings_of(with_(staff__actual=9.0), "staff-over-quota")
-    assert staff.message == "实有人数 9 超过 人员编制 7（超出 2）"
+    assert staff.message == "实有人数 9 超过 人员编制 7（超出 2）。如情况属实，请在“情况说明”表中选择“实有人数超编”并写明原因"
+    assert staff.rule == "staff-over-quota"  # the id stays in the JSON
 
 
 def test_rounding_from_yuan_is_not_an_error() -> None:

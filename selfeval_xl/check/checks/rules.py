@@ -90,5 +90,7 @@ def check_rules(ctx: Context) -> Iterator[Finding]:
             message = f"{ctx.plan.by_name[ip.field].label}部门合计与各单位之和不符：{message}"
         elif inst.unit is not None and ctx.plan.layout.units > 1:
             message = f"{ctx.unit_name(inst.unit) if inst.unit else '部门合计'}：{message}"
+        if inst.rule.severity == "warning":  # explainable: name the rule as the 情况说明 dropdown does
+            message += f"。如情况属实，请在“情况说明”表中选择“{inst.rule.name or inst.rule.id}”并写明原因"
         yield codes.make(inst.rule.code, severity=inst.rule.severity, rule=inst.rule.id,  # type: ignore[arg-type]
                          sheet=ip.sheet, cell=ip.cell, field=ip.field, args=args, detail=message)
