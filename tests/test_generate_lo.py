@@ -23,12 +23,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _fill_by_names(src: Path, dst: Path, values: dict[str, Any]) -> None:
-    """Type values into a workbook the way a user would: find each defined name, set its cell."""
+    """Type values into a workbook the way a user would: find each defined name, set its cell
+    (table cells: the row of the table's named range)."""
     wb = openpyxl.load_workbook(src)
+    layout = build_layout(default_template(), 1)
     for name, v in values.items():
-        dn = wb.defined_names[name]
-        (sheet, ref), = list(dn.destinations)
-        wb[sheet][ref.replace("$", "")].value = float(v) if isinstance(v, Decimal) else v
+        if name in wb.defined_names:
+            (sheet, ref), = list(wb.defined_names[name].destinations)
+            ref = ref.replace("$", "")
+        else:
+            cell = layout.inputs[name].cell
+            sheet, ref = cell.sheet, cell.a1
+        wb[sheet][ref].value = float(v) if isinstance(v, Decimal) else v
     wb.save(dst)
 
 
@@ -42,7 +48,7 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     t = default_template()
     d = tmp_path_factory.mktemp("lo")
     blank = ROOT / "workbook_templates" / f"{t.id}-{t.version}-blank.xlsx"  # the committed one
-    seed_vals = {k: v for k, v in SEED.items() if not k.startswith(("goals", "indicators", "evaluators"))}
+    seed_vals = dict(SEED)  # every field, table rows included: a complete return
     filled = d / "filled.xlsx"
     _fill_by_names(blank, filled, seed_vals)
     wrong = d / "wrong.xlsx"

@@ -107,7 +107,8 @@ def _helpers(t: Template, calc: Calc, row: int, inp: InputCell) -> None:
     number = f'AND(LEN({dc})<LEN({uc}),OR({left}),OR(LEFT({uc},1)="-",ISERROR(FIND("-",{uc}))))'
     r = f'IF(ISNUMBER({x}),{x},IF({tc}="","",IF(OR({dashes}),0,IF({number},VALUE({uc}),NA()))))'
     # too large for any amount, or a fraction in a count: not a number (the checker skips it too)
-    out_of_range = f"ABS({rc})>=1E+15" + (f",{rc}<>INT({rc})" if f.type == "integer" else "")
+    # 10^15 spelled out: LibreOffice writes 1E+15 back that way, and a re-saved form must stay the same
+    out_of_range = f"ABS({rc})>=1000000000000000" + (f",{rc}<>INT({rc})" if f.type == "integer" else "")
     v = f"IF(ISNUMBER({rc}),IF(OR({out_of_range}),NA(),{rc}),{rc})"
     bits = [f"ISTEXT({x})*{BIT_TEXT}"]
     if negative_checked(t, f):

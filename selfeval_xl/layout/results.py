@@ -168,7 +168,7 @@ def _choice_counts(b: _Builder, calc: Calc, on: str) -> list[str]:
         f = fields[gk]
         rng = _rng(sorted(cells), on)
         ok = array(f.choices + f.choice_keys)
-        out.append(f"SUMPRODUCT(({_blank(rng)}=FALSE)*ISNA(MATCH(TRIM({rng}),{ok},0)))")
+        out.append(f"SUMPRODUCT((LEN(TRIM({rng}))>0)*ISNA(MATCH(TRIM({rng}),{ok},0)))")
     for key, top in calc.levels.items():
         table = b.t.tables[unscoped(key)]
         area = b.tables[key]
