@@ -28,8 +28,9 @@ def test_explanation_without_text_explains_nothing():
 
 def test_explainable_codes_are_in_the_dropdown_by_chinese_name():
     col = default_template().tables["explanations"].column("rule")
-    assert set(col.choices) == {"实有人数超编", "结余与收支差额核对", "三公经费增长", "文字与表格不符"}
-    assert {"staff-over-quota", "balance-identity", "three-public-growth", "narrative-mismatch"} == set(col.choice_keys)
+    assert {"实有人数超编", "结余与收支差额核对", "三公经费增长", "文字与表格不符"} <= set(col.choices)
+    assert {"staff-over-quota", "balance-identity", "three-public-growth", "narrative-mismatch"} <= set(col.choice_keys)
+    assert len(col.choices) == len(col.choice_keys)
     assert "expenditure-total" not in col.choice_keys and not any(c.isascii() for c in col.choices)
 
 

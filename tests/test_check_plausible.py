@@ -74,7 +74,7 @@ def test_tiny_per_head_spending_is_caught_too() -> None:
 def test_thresholds_come_from_the_spec() -> None:
     t = default_template()
     assert t.plausibility.per_capita_max == Decimal(2000) and t.plausibility.narrative_ratio == Decimal(10000)
-    assert "implausible-amount" in t.tables["explanations"].column("rule").choices
+    assert "implausible-amount" in t.tables["explanations"].column("rule").choice_keys  # offered by its Chinese name
     # a spec with a lower ceiling flags the seed's 24 万元 per head: the threshold is read, not built in
     from selfeval_xl.check.context import Context
     from selfeval_xl.check.plan import plan_for
