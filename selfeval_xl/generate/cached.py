@@ -2,7 +2,7 @@
 
 XlsxWriter stores whatever result we pass; readers that do not recalculate (and Excel's
 Protected View) show it. The live checks and the 审核结果 counts are the checker's own view
-(check.run.form_findings, the same typed values and rule evaluation), and the helper sheet's
+(check.run.form_views, the same typed values and rule evaluation), and the helper sheet's
 cells follow model.numtext: so a recalculating engine must arrive at exactly these values — the
 test that compares them is the test that the form and the program agree.
 """
