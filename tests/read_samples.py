@@ -13,6 +13,7 @@ from generate_seed import SEED
 from selfeval_xl.check import check_snapshot
 from selfeval_xl.generate import write_workbook
 from selfeval_xl.model.snapshot import Snapshot
+from selfeval_xl.model.spec import Template
 from selfeval_xl.model.submission import Submission
 from selfeval_xl.read import read_file
 from selfeval_xl.spec import default_template
@@ -30,14 +31,15 @@ TRICKY = {
 }
 
 
-def filled(path: Path, units: int = 1, extra: dict[str, object] | None = None) -> Path:
-    """The seed report's values (plus `extra`) in a freshly generated workbook."""
+def filled(path: Path, units: int = 1, extra: dict[str, object] | None = None, template: Template | None = None) -> Path:
+    """The seed report's values (plus `extra`) in a freshly generated workbook (of the newest
+    version unless `template` says otherwise)."""
     values = dict(SEED) | dict(extra or {})
     if units > 1:
         for u in range(1, units + 1):
             values[f"units.name.u{u}"] = f"下属单位{u}"
             values[f"income.total.u{u}"] = 10 * u
-    write_workbook(path, default_template(), units=units, values=values)
+    write_workbook(path, template or default_template(), units=units, values=values)
     return path
 
 

@@ -50,7 +50,7 @@ def test_units_year_password(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(out)
     assert _name_value(wb, "income.total.u3").protection.locked is False
     assert _name_value(wb, "report.year").value == 2022
-    assert wb["收入"].protection.password
+    assert wb["收支情况"].protection.password
 
 
 def test_values_file(tmp_path: Path) -> None:

@@ -144,9 +144,9 @@ def test_stamp_and_names_survive_a_libreoffice_resave(work: dict[str, Path]) -> 
     assert stamp["template_id"] == "dept-selfeval" and str(stamp["units"]) == "2"
     assert str(stamp["dept_code"]) == SEED["dept.code"]
     props = {p.name: p.value for p in wb.custom_doc_props.props}
-    assert props[PROPERTY_PREFIX + "template_version"] == "1.0"
+    assert props[PROPERTY_PREFIX + "template_version"] == default_template().version
     (sheet, ref), = list(wb.defined_names["income.total.u2"].destinations)
-    assert sheet == "收入"
+    assert sheet == "收支情况"
     assert all(w.protection.sheet for w in wb.worksheets)
 
 

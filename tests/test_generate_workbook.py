@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from xlsx_compare import diff_parts
 
 from selfeval_xl.generate import GenerateError, workbook_bytes, write_workbook
+from selfeval_xl.generate.plan import plan_of
 from selfeval_xl.layout import build_layout
 from selfeval_xl.layout.types import META_KEYS, META_SHEET, PROPERTY_PREFIX
 from selfeval_xl.spec import default_template
@@ -74,7 +75,8 @@ def test_every_field_key_is_a_name_on_its_input_cell(t, tmp_path, units) -> None
         first, last = ref.split(":")
         assert sheet == area.sheet and first == area.cell(1, next(iter(area.columns))).a1, key
         assert int(last.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) == area.first_row + area.rows, key
-    assert _destination(wb, "expenditure.total") == ("支出", "B6")
+    # data-model §3: 支出!B6 in version 1.0, the 收支情况 sheet from 1.1 (B11, one unit)
+    assert _destination(wb, "expenditure.total") == ("收支情况", "B11" if units == 1 else layout.cell("expenditure.total").a1)
 
 
 def _unlocked(wb: openpyxl.Workbook) -> set[tuple[str, str]]:
@@ -177,18 +179,19 @@ def test_header_escapes_ampersand_and_footer_counts_pages(t, tmp_path) -> None:
 def test_print_setup_follows_layout(t, blank) -> None:
     wb = openpyxl.load_workbook(blank)
     layout = build_layout(t, 1)
+    plan = plan_of(layout)
     for s in layout.sheets:
         ws = wb[s.name]
-        if s.landscape:
-            assert ws.page_setup.orientation == "landscape", s.name
+        assert ws.page_setup.orientation == ("landscape" if plan.sheets[s.name].landscape else "portrait"), s.name
         captions = sorted(st.cell.row for st in layout.statics if st.cell.sheet == s.name and st.style == "caption")
         if s.repeat_rows and len(captions) <= 1:
             assert ws.print_title_rows == f"${s.repeat_rows[0] + 1}:${s.repeat_rows[1] + 1}", s.name
-        elif len(captions) > 1:  # several tables: the longest one's header repeats
+        elif len(captions) > 1 and any(a.sheet == s.name for a in layout.tables.values()):
+            # several row tables: the longest one's header repeats (unit tables are short)
             longest = max((a for a in layout.tables.values() if a.sheet == s.name), key=lambda a: a.rows)
             assert ws.print_title_rows == f"${longest.first_row}:${longest.first_row}", s.name
         breaks = {b.id for b in ws.row_breaks.brk}
-        assert {r for r in captions[1:]} <= breaks, s.name  # each further table starts a page
+        assert breaks == set(plan.sheets[s.name].breaks), s.name  # only the breaks the plan forces
     with zipfile.ZipFile(blank) as zf:
         for idx, s in enumerate(layout.sheets, start=1):
             xml = zf.read(f"xl/worksheets/sheet{idx}.xml").decode()

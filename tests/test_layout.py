@@ -6,6 +6,7 @@ import pytest
 
 from selfeval_xl.layout import build_layout
 from selfeval_xl.spec import default_template
+from selfeval_xl.spec.load import template_for
 
 
 @pytest.fixture(scope="module")
@@ -15,9 +16,11 @@ def t():
 
 def test_contract_positions(t):
     lay = build_layout(t, 1)
-    assert lay.cell("expenditure.total").sheet == "支出"
-    assert lay.cell("expenditure.total").a1 == "B6"  # data-model §3 example
-    assert lay.names["expenditure.total"] == "'支出'!$B$6"
+    assert lay.names["expenditure.total"] == "'收支情况'!$B$11"  # data-model §3, version 1.1
+    old = build_layout(template_for("dept-selfeval", "1.0"), 1)
+    assert old.cell("expenditure.total").sheet == "支出"
+    assert old.cell("expenditure.total").a1 == "B6"  # data-model §3 example (version 1.0)
+    assert old.names["expenditure.total"] == "'支出'!$B$6"
 
 
 def test_no_two_things_share_a_cell(t):

@@ -157,9 +157,9 @@ def test_damaged_but_identified_is_failed_under_its_name(tmp_path: Path) -> None
     src = tmp_path / "in" / "901001_临湘市财政局.xlsx"
     src.parent.mkdir()
     wb = openpyxl.load_workbook(SAMPLES / "901001_临湘市财政局.xlsx")
-    wb["支出"].protection.sheet = False
-    wb["支出"].delete_rows(4)  # a deleted row
-    wb["固定资产"].title = "资产"  # a renamed sheet
+    wb["收支情况"].protection.sheet = False
+    wb["收支情况"].delete_rows(4)  # a deleted row
+    wb["评价人员"].title = "人员"  # a renamed sheet
     wb.save(src)
     before = hashlib.sha256(src.read_bytes()).hexdigest()
     a = tmp_path / "arc"
@@ -169,6 +169,6 @@ def test_damaged_but_identified_is_failed_under_its_name(tmp_path: Path) -> None
     assert (st.rows[0].state, st.rows[0].name) == ("未通过", "临湘市财政局")
     assert st.unidentified == []
     sentence = st.rows[0].problems_sentence()
-    assert "支出" in sentence and "expenditure" not in sentence and "=IF" not in sentence
+    assert "收支情况" in sentence and "expenditure" not in sentence and "=IF" not in sentence
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before
     shutil.rmtree(a)

@@ -109,7 +109,7 @@ def test_wheel_installs_into_a_fresh_venv_on_the_floors_and_runs(tmp_path: Path)
     assert checked.returncode == 1, checked.stdout + checked.stderr
     out = checked.stdout
     assert "共 3 份：通过 0，警告 1，未通过 2，无法读取 0" in out, out
-    assert "支出!B6" in out and "支出合计 96.00 ≠ 基本支出 66.00 + 项目支出 31.00 = 97.00" in out, out
+    assert "收支情况!B11" in out and "支出合计 96.00 ≠ 基本支出 66.00 + 项目支出 31.00 = 97.00" in out, out
     assert "无法读取" not in out.replace("无法读取 0", ""), out
     assert (tmp_path / "r.json").stat().st_size > 1000
 

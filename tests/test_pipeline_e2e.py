@@ -64,18 +64,18 @@ def test_project_31_is_a_sum_mismatch_at_b6_in_json_and_exit_1(template, tmp_pat
     js = tmp_path / "out.json"
     r = runner.invoke(app, ["check", str(src), "--json", str(js), "--annotate", str(tmp_path / "back")])
     assert r.exit_code == 1, r.output
-    assert "Traceback" not in r.output and "支出!B6" in r.output
+    assert "Traceback" not in r.output and "收支情况!B11" in r.output
     doc = json.loads(js.read_text(encoding="utf-8"))
     [entry] = doc["submissions"]
     assert entry["status"] == "fail"
     hits = [f for f in entry["findings"] if f["code"] == "sum-mismatch" and f["rule"] == "expenditure-total"]
-    assert hits and hits[0]["sheet"] == "支出" and hits[0]["cell"] == "B6"
+    assert hits and hits[0]["sheet"] == "收支情况" and hits[0]["cell"] == "B11"
     assert entry["values"]["expenditure.project"] in ("31", "31.00")
     assert _sha(src) == before
     import openpyxl
 
     copy = openpyxl.load_workbook(tmp_path / "back" / "faulty.xlsx")
-    assert copy["支出"]["B6"].comment is not None and "支出合计" in copy["支出"]["B6"].comment.text
+    assert copy["收支情况"]["B11"].comment is not None and "支出合计" in copy["收支情况"]["B11"].comment.text
     assert copy.sheetnames[0] == "审核意见"
 
 
@@ -178,7 +178,7 @@ def test_legacy_resaves_are_checked_but_get_no_annotated_copy(template, tmp_path
         lo.convert(src, fmt, box)
     r = runner.invoke(app, ["check", str(box), "--annotate", str(tmp_path / "退回")], env={"COLUMNS": "250"})
     assert r.exit_code == 1, r.output
-    assert r.output.count("支出!B6") == 2 and "f.xls：.xls 格式无法生成标注副本" in r.output
+    assert r.output.count("收支情况!B11") == 2 and "f.xls：.xls 格式无法生成标注副本" in r.output
     assert "f.ods：.ods 格式无法生成标注副本" in r.output
     assert not (tmp_path / "退回").exists() or not list((tmp_path / "退回").iterdir())
 

@@ -50,7 +50,7 @@ def test_names_that_are_not_utf8_reach_every_output(inbox: Path, tmp_path: Path)
     out = tmp_path / "out"
     r = _run("check", str(inbox), "--json", str(out / "r.json"), "--report", str(out / "r.xlsx"))
     assert r.exit_code == 1, r.output
-    assert "/报表.xlsx" in r.output and "支出!B6" in r.output  # the terminal shows the GBK name
+    assert "/报表.xlsx" in r.output and "收支情况!B11" in r.output  # the terminal shows the GBK name
     doc = json.loads((out / "r.json").read_text(encoding="utf-8"))
     entries = {Path(s["file"]).name: s for s in doc["submissions"]}
     assert set(entries) == {"报表.xlsx", "906017.xlsx", "\ufffd\ufffd\ufffd.pdf"}
@@ -153,5 +153,5 @@ def test_an_xls_named_xlsx_gets_a_clear_note_not_an_exception_name(tmp_path: Pat
     box.mkdir()
     shutil.copy(xls, box / "907001.xlsx")
     r = _run("check", str(box), "--annotate", str(tmp_path / "退回"))
-    assert r.exit_code == 1 and "支出!B6" in r.output, r.output
+    assert r.exit_code == 1 and "收支情况!B11" in r.output, r.output
     assert ".xls 格式无法生成标注副本" in r.output and "BadZip" not in r.output

@@ -12,6 +12,7 @@ import pytest
 from read_samples import FILE_LEVEL, checked_read, codes_of, filled, rezip
 
 from selfeval_xl.read import limits, read_file
+from selfeval_xl.spec import default_template
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def test_clean_workbook_has_no_file_level_finding(clean: Path) -> None:
     assert snap.readable
     assert not [c for c in codes_of(snap) if c in FILE_LEVEL]
     assert snap.format == "xlsx"
-    assert snap.template_id == "dept-selfeval" and snap.template_version == "1.0"
+    assert snap.template_id == "dept-selfeval" and snap.template_version == default_template().version
     assert snap.stamp["template_id"] == "dept-selfeval"
     assert snap.application and "Excel" in snap.application
     assert snap.raw["expenditure.total"] == 96

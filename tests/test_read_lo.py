@@ -17,7 +17,7 @@ import pytest
 from read_samples import TRICKY, checked_read, codes_of, filled, judged, judged_codes
 
 from selfeval_xl.layout import build_layout
-from selfeval_xl.spec import default_template
+from selfeval_xl.spec.load import template_for
 
 pytestmark = pytest.mark.libreoffice
 
@@ -34,10 +34,12 @@ def resaved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def doctored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A label edited on 支出, 收入 unprotected, a footer formula replaced by a number; re-saved."""
+    """A label edited on 支出, 收入 unprotected, a footer formula replaced by a number; re-saved.
+    A version 1.0 return (one sheet per 收支 table): still read against its own layout."""
     d = tmp_path_factory.mktemp("lo_doctored")
-    src = filled(d / "src" / "filled.xlsx")
-    layout = build_layout(default_template(), 1)
+    v10 = template_for("dept-selfeval", "1.0")
+    src = filled(d / "src" / "filled.xlsx", template=v10)
+    layout = build_layout(v10, 1)
     footer = next(f for f in layout.formulas if f.kind == "footer")
     wb = openpyxl.load_workbook(src)
     wb["支出"]["B3"] = "支出总计"

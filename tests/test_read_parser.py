@@ -20,7 +20,7 @@ from selfeval_xl.read.sheetxml import parse_sheet
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = next((ROOT / "samples" / "submissions").glob("907001_*支出合计不符.xlsx"))
-SPENDING = "xl/worksheets/sheet5.xml"  # the 支出 sheet of the generated template
+SPENDING = "xl/worksheets/sheet4.xml"  # the 收支情况 sheet of the generated template (1.1)
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 
@@ -39,38 +39,38 @@ def _refused(xml: bytes, code: str = "corrupt-file") -> str:
     return exc.value.detail
 
 
-def _after_b6(fake: str):
-    """A change for rezip: `fake` inserted right after the real B6 cell of the 支出 sheet."""
+def _after_b11(fake: str):
+    """A change for rezip: `fake` inserted right after the real B11 cell (支出合计) of the 收支情况 sheet."""
     def change(name: str, data: bytes) -> bytes:
         if name != SPENDING:
             return data
         text = data.decode("utf-8")
-        i = text.index('<c r="B6"')
+        i = text.index('<c r="B11"')
         j = text.index("</c>", i) + len("</c>")
         return (text[:j] + fake + text[j:]).encode("utf-8")
     return change
 
 
 @pytest.mark.parametrize("fake", [
-    '<?x <c r="B6"><v>97</v></c>?>',  # the issue's exploit: a processing instruction
-    '<!-- <c r="B6"><v>97</v></c> -->',
+    '<?x <c r="B11"><v>97</v></c>?>',  # the issue's exploit: a processing instruction
+    '<!-- <c r="B11"><v>97</v></c> -->',
 ])
 def test_markup_hidden_from_excel_cannot_change_a_value(tmp_path: Path, fake: str) -> None:
     """The sample reads 96 with a sum mismatch; a cell hidden in a PI or comment changes nothing."""
     base = check_snapshot(read_file(SAMPLE))
     assert base.values["expenditure.total"] == 96
     assert "sum-mismatch" in [f.code for f in base.findings]
-    doctored = rezip(SAMPLE, tmp_path / "doctored.xlsx", _after_b6(fake))
+    doctored = rezip(SAMPLE, tmp_path / "doctored.xlsx", _after_b11(fake))
     assert fake.encode() in zipfile.ZipFile(doctored).read(SPENDING)
     sub = check_snapshot(checked_read(doctored))
     assert sub.values["expenditure.total"] == 96
     assert [(f.code, f.cell) for f in sub.findings] == [(f.code, f.cell) for f in base.findings]
 
 
-def test_a_second_b6_is_refused_not_chosen(tmp_path: Path) -> None:
-    snap = checked_read(rezip(SAMPLE, tmp_path / "dup.xlsx", _after_b6('<c r="B6"><v>97</v></c>')))
+def test_a_second_b11_is_refused_not_chosen(tmp_path: Path) -> None:
+    snap = checked_read(rezip(SAMPLE, tmp_path / "dup.xlsx", _after_b11('<c r="B11"><v>97</v></c>')))
     assert codes_of(snap) == ["corrupt-file"] and not snap.readable
-    assert "B6" in snap.findings[0].message and "两次" in snap.findings[0].message
+    assert "B11" in snap.findings[0].message and "两次" in snap.findings[0].message
 
 
 @pytest.mark.parametrize("body,why", [
@@ -164,12 +164,12 @@ def test_duplicate_sheet_or_defined_names_are_refused() -> None:
 
 def test_number_cells_holding_text_refuse_the_file(tmp_path: Path) -> None:
     """A number cell Excel could not show (text, an index past the strings) is not guessed at."""
-    for bad in ('<c r="B6"><v>9 6</v></c>', '<c r="B6" t="s"><v>99999</v></c>', '<c r="B6" t="b"><v>2</v></c>'):
+    for bad in ('<c r="B11"><v>9 6</v></c>', '<c r="B11" t="s"><v>99999</v></c>', '<c r="B11" t="b"><v>2</v></c>'):
         def swap(name: str, data: bytes, bad: str = bad) -> bytes:
             if name != SPENDING:
                 return data
             text = data.decode()
-            i = text.index('<c r="B6"')
+            i = text.index('<c r="B11"')
             j = text.index("</c>", i) + 4
             return (text[:i] + bad + text[j:]).encode()
         snap = checked_read(rezip(SAMPLE, tmp_path / "bad.xlsx", swap))

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from selfeval_xl.spec import SpecError, default_template
-from selfeval_xl.spec.load import build, spec_folder
+from selfeval_xl.spec.load import build, spec_folder, template_for
 
 SPEC = spec_folder() / "dept-selfeval-1.0.yaml"
 
@@ -21,7 +21,9 @@ def doc():
 
 def test_default_template_loads():
     t = default_template()
-    assert (t.id, t.version) == ("dept-selfeval", "1.0")
+    assert (t.id, t.version) == ("dept-selfeval", "1.1")
+    base = template_for("dept-selfeval", "1.0")
+    assert base is not None and base.sha256 != t.sha256 and base.fields == t.fields and base.rules == t.rules
     assert len(t.sha256) == 64
     assert t.fields["expenditure.total"].precision == 2
 

@@ -37,7 +37,7 @@ def test_post_records_and_answers_with_the_submission_object(live: LiveServer) -
     assert body["dept"] == {"name": "临湘市民政局", "code": "907001"} and body["year"] == 2021
     assert Decimal(body["values"]["expenditure.total"]) == Decimal("96")
     (f,) = [f for f in body["findings"] if f["code"] == "sum-mismatch"]
-    assert (f["sheet"], f["cell"], f["rule"]) == ("支出", "B6", "expenditure-total")
+    assert (f["sheet"], f["cell"], f["rule"]) == ("收支情况", "B11", "expenditure-total")
     assert r.headers["location"] == f"/dept/files/{body['sha256']}"
     again = api_upload(live, "907001", "again.xlsx", web_samples.FAULTY.read_bytes())
     assert again.status_code == 200 and again.json()["sha256"] == body["sha256"]

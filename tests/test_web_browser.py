@@ -97,7 +97,7 @@ def test_department_fixes_its_return_and_the_bureau_sees_it(live: LiveServer, ch
         dl.value.save_as(copy)
         assert copy.name.endswith("_审核意见.xlsx")
         wb = openpyxl.load_workbook(copy)
-        assert wb.sheetnames[0] == "审核意见" and wb["支出"]["B6"].fill.fgColor.rgb.endswith("FF9999")
+        assert wb.sheetnames[0] == "审核意见" and wb["收支情况"]["B11"].fill.fgColor.rgb.endswith("FF9999")
 
         bureau = bureau_ctx.new_page()
         bureau.goto(live.url + "/bureau/login")

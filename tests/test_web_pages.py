@@ -77,7 +77,7 @@ def test_faulty_upload_shows_the_finding_with_its_cell_then_the_fix_passes(live:
         assert copy.status_code == 200 and copy.headers["content-disposition"].startswith("attachment;")
         wb = openpyxl.load_workbook(io.BytesIO(copy.content))
         assert wb.sheetnames[0] == "审核意见"
-        assert wb["支出"]["B6"].fill.fgColor.rgb.endswith("FF9999")
+        assert wb["收支情况"]["B11"].fill.fgColor.rgb.endswith("FF9999")
 
         fixed = web_samples.corrected(tmp_path / "907001_临湘市民政局_已改.xlsx")
         r = upload(c, fixed.name, fixed.read_bytes())

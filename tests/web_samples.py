@@ -13,8 +13,8 @@ from selfeval_xl.spec import default_template
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "samples" / "data"
 SUBMISSIONS = ROOT / "samples" / "submissions"
-FAULTY = SUBMISSIONS / "907001_临湘市民政局_支出合计不符.xlsx"   # 支出!B6: 96 ≠ 66 + 31
-FAULTY_CELL = "支出!B6"
+FAULTY = SUBMISSIONS / "907001_临湘市民政局_支出合计不符.xlsx"   # 收支情况!B11: 96 ≠ 66 + 31
+FAULTY_CELL = "收支情况!B11"
 ROSTER_FIELDS = ("dept.name", "dept.code", "report.year")
 
 

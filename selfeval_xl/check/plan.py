@@ -96,7 +96,8 @@ def plan_for(t: Template, units: int, copies: int = 1) -> Plan:
     """The checker's plan; for a template with a repeated sheet, `copies=0` gives the view of
     one copy with names as in the spec (each project sheet is checked through it)."""
     layout = build_layout(t, units, copies)
-    inputs = tuple(_input_plan(t, units, inp) for inp in layout.inputs.values())
+    # a long text's continuation cells are read into its first cell's value (layout.longtext)
+    inputs = tuple(_input_plan(t, units, inp) for inp in layout.inputs.values() if inp.part_of is None)
     by_name = {p.name: p for p in inputs}
     tables: dict[str, list[list[InputPlan]]] = {}
     for p in inputs:

@@ -12,6 +12,7 @@ from typing import Any
 
 from selfeval_xl.check.coerce import Coerced, coerce
 from selfeval_xl.check.plan import InputPlan, Plan
+from selfeval_xl.layout.longtext import joined
 
 
 def read_values(plan: Plan, raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[InputPlan, Coerced]]]:
@@ -19,7 +20,7 @@ def read_values(plan: Plan, raw: dict[str, Any]) -> tuple[dict[str, Any], list[t
     typed: dict[str, Any] = {}
     problems: list[tuple[InputPlan, Coerced]] = []
     by_name = plan.by_name
-    for name, r in raw.items():
+    for name, r in joined(raw, plan.layout.continuations).items():
         if r is None or r == "":
             continue
         p = by_name.get(name)

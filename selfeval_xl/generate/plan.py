@@ -13,17 +13,21 @@ from selfeval_xl.layout.memo import per_layout
 from selfeval_xl.layout.types import ChoiceList, Layout, SheetLayout
 from selfeval_xl.model.spec import Field, scoped
 
-# LibreOffice cannot fit a single column wider than a portrait page to the page width (it
-# crops it instead): sheets with such a column (填表说明, 评价报告综述) print landscape.
-WIDE_COLUMN = 70
-# printable height in points on A4 with our margins (0.75 in top and bottom)
+# Printable A4 area in points with our margins (0.5 in left and right, 0.75 in top and bottom).
+PAGE_WIDTH = {"portrait": 595 - 72, "landscape": 842 - 72}
 PAGE_HEIGHT = {"portrait": 842 - 108, "landscape": 595 - 108}
 DEFAULT_ROW_HEIGHT = 15
+# A table that would start in the last part of a page starts on the next one instead.
+ORPHAN_SHARE = 0.25
+# Fitting a sheet to the page width shrinks its print; below this a 11 pt font is hard to read.
+MIN_SCALE = 0.75
 
 
 @dataclass(frozen=True)
 class SheetPlan:
     extra_cols: tuple[int, ...]
+    captions: tuple[int, ...]  # rows where a table starts (its caption)
+    sections: frozenset[int]  # rows labelling the text box below them
     landscape: bool
     repeat_rows: tuple[int, int] | None
     breaks: tuple[int, ...]
@@ -56,14 +60,17 @@ def plan_of(layout: Layout) -> Plan:
         statics = by_sheet_statics[s.name]
         captions = sorted(st.cell.row for st in statics if st.style == "caption")
         sections = {st.cell.row for st in statics if st.style == "section"}
-        landscape = s.landscape or max(s.widths, default=0) > WIDE_COLUMN
         single = len(captions) <= 1
+        extra = tuple(sorted(c for c in used_cols[s.name] if c >= len(s.widths)))
+        landscape, breaks = paging(s, captions, sections, s.heights, extra)
         sheets[s.name] = SheetPlan(
-            extra_cols=tuple(sorted(c for c in used_cols[s.name] if c >= len(s.widths))),
+            extra_cols=extra,
+            captions=tuple(captions),
+            sections=frozenset(sections),
             landscape=landscape,
             repeat_rows=s.repeat_rows if single else _longest_header(layout, s),
-            breaks=tuple(_page_breaks(s, captions, sections, landscape)),
-            freeze=(s.repeat_rows[1] + 1, 1 if s.name in unit_sheets else 0) if s.repeat_rows and single else None,
+            breaks=breaks,
+            freeze=_freeze(s, single, s.name in unit_sheets),
         )
     groups: dict[tuple[str, Field], list[tuple[str, Cell]]] = defaultdict(list)
     for name, inp in layout.inputs.items():
@@ -84,6 +91,14 @@ def plan_of(layout: Layout) -> Plan:
         cells.sort(key=lambda c: (c.row, c.col))
         check_ranges.append((sheet, cells[0], " ".join(_ranges(cells))))
     return Plan(sheets, validations, check_ranges)
+
+
+def _freeze(s: SheetLayout, single: bool, units: bool) -> tuple[int, int] | None:
+    """One table: its header rows (and the unit names) stay in view; several unit tables on one
+    sheet: the unit names column only."""
+    if s.repeat_rows and single:
+        return (s.repeat_rows[1] + 1, 1 if units else 0)
+    return (0, 1) if units else None
 
 
 def _longest_header(layout: Layout, s: SheetLayout) -> tuple[int, int] | None:
@@ -124,21 +139,61 @@ def validation_options(fld: Field, cells: list[Cell], unit: str,
     return opts
 
 
-def _page_breaks(s: SheetLayout, captions: list[int], sections: set[int], landscape: bool) -> list[int]:
-    """Each further table starts a page (a sheet repeats one header only); a section label is
-    kept on the page of the text box below it."""
-    breaks = set(captions[1:])
-    if sections:
-        page = PAGE_HEIGHT["landscape" if landscape else "portrait"]
-        used = 0.0
-        for r in range(s.rows):
-            h = s.heights.get(r, DEFAULT_ROW_HEIGHT)
-            need = h + (s.heights.get(r + 1, DEFAULT_ROW_HEIGHT) if r in sections else 0)
-            if used + need > page and used > 0:
-                breaks.add(r)
-                used = 0.0
-            used += h
-    return sorted(breaks)
+def paging(s: SheetLayout, captions: list[int] | tuple[int, ...], sections: set[int] | frozenset[int],
+           heights: dict[int, float], extra_cols: tuple[int, ...] = ()) -> tuple[bool, tuple[int, ...]]:
+    """The orientation and page breaks that print the sheet on the fewest A4 pages, one page wide.
+
+    Both orientations are laid out as Excel and LibreOffice would print them (fitted to the page
+    width, so a wide sheet gains height per page); the fewer pages win, the larger print on a tie,
+    and print shrunk below MIN_SCALE only when nothing else fits (then the least shrunk).
+    A single column wider than a portrait page forces landscape: LibreOffice crops such a
+    column rather than shrinking it. `heights` are the sheet's row heights as written (a
+    prefilled form's rows grow with their text)."""
+    widths = [*s.widths, *(16 for c in extra_cols if c not in s.hidden_cols)]
+    options = []
+    for orientation in ("portrait", "landscape"):
+        widest = max((_points(w) for w in widths), default=0)
+        if orientation == "portrait" and widest > PAGE_WIDTH["portrait"]:
+            continue
+        scale = min(1.0, PAGE_WIDTH[orientation] / max(1.0, sum(_points(w) for w in widths)))
+        pages, breaks = _page_breaks(s, captions, sections, heights, PAGE_HEIGHT[orientation] / scale)
+        options.append((max(0.0, MIN_SCALE - scale), pages, -scale, orientation == "landscape", tuple(breaks)))
+    *_, landscape, breaks = min(options)
+    return landscape, breaks
+
+
+def _points(width: float) -> float:
+    """An Excel column width (characters of the default font, 宋体 11) in points as LibreOffice
+    prints it: 7.05 pt a character (measured), wider than Excel's 6 pt, so a sheet planned with it
+    fits in both."""
+    return width * 7.05 + 4
+
+
+def _page_breaks(s: SheetLayout, captions: list[int] | tuple[int, ...], sections: set[int] | frozenset[int],
+                 heights: dict[int, float], page: float) -> tuple[int, list[int]]:
+    """The page count and the breaks to write, for pages `page` points tall (as the sheet is
+    scaled). A table starts a page when it would not fit in what is left of the current one
+    and that is little (a table that needs several pages anyway starts where it is); a section
+    label is kept on the page of the text box below it. Only those breaks are written: where a
+    page simply fills up, the spreadsheet breaks it itself."""
+    starts = sorted(captions)
+    ends = {a: (starts[k + 1] if k + 1 < len(starts) else s.rows) for k, a in enumerate(starts)}
+    forced: list[int] = []
+    pages, used = 1, 0.0
+    for r in range(s.rows):
+        h = heights.get(r, DEFAULT_ROW_HEIGHT)
+        if r in ends and used > 0:
+            block = sum(heights.get(x, DEFAULT_ROW_HEIGHT) for x in range(r, ends[r]))
+            if used + block > page and (block <= page or page - used < page * ORPHAN_SHARE):
+                forced.append(r)
+                pages, used = pages + 1, 0.0
+        if r in sections and used > 0 and used + h + heights.get(r + 1, DEFAULT_ROW_HEIGHT) > page:
+            forced.append(r)
+            pages, used = pages + 1, 0.0
+        if used + h > page and used > 0:
+            pages, used = pages + 1, 0.0
+        used += h
+    return pages, forced
 
 
 def _ranges(cells: list[Cell]) -> list[str]:

@@ -15,11 +15,12 @@ from xlsxwriter.worksheet import Worksheet
 
 from selfeval_xl.atomic import write_bytes
 from selfeval_xl.generate.cached import cached_values
-from selfeval_xl.generate.plan import dependent_list, plan_of, validation_options
+from selfeval_xl.generate.plan import dependent_list, paging, plan_of, validation_options
 from selfeval_xl.generate.stamp import ooxml_escape, stamp_values, write_stamp, xml_safe
 from selfeval_xl.generate.styles import FONT, Formats
 from selfeval_xl.layout import build_layout
 from selfeval_xl.layout.cells import Cell
+from selfeval_xl.layout.longtext import SEPARATOR
 from selfeval_xl.layout.types import Layout, SheetLayout
 from selfeval_xl.model.spec import Template
 
@@ -51,6 +52,7 @@ class GenerateError(ValueError):
 
 DEFAULT_HEIGHT = 15.0
 LINE_HEIGHT = 14.5
+MAX_ROW_HEIGHT = 409.0  # the tallest row Excel allows
 
 
 def text_height(text: str, width: float) -> float:
@@ -84,6 +86,7 @@ def workbook_bytes(template: Template, *, units: int = 1, values: Mapping[str, A
     vals = _with_defaults(layout, dict(values or {}))
     locked_set = frozenset(locked)
     _validate(layout, vals, locked_set)
+    vals = spread_long_texts(layout, vals)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
                                    "strings_to_urls": False,
@@ -91,6 +94,39 @@ def workbook_bytes(template: Template, *, units: int = 1, values: Mapping[str, A
     _Writer(wb, layout, vals, locked_set, password or "").write()
     wb.close()
     return buf.getvalue()
+
+
+def spread_long_texts(layout: Layout, values: dict[str, Any]) -> dict[str, Any]:
+    """A long text given for its first cell, laid over that cell and its continuation cells so
+    each shows (and prints) in full: whole paragraphs, each cell filled up to the tallest row
+    (409 points); the last cell takes whatever remains. Parts given by name are kept as given."""
+    for key, parts in layout.continuations.items():
+        text = values.get(key)
+        if not isinstance(text, str) or any(values.get(p) not in (None, "") for p in parts):
+            continue
+        inp = layout.inputs[key]
+        s = next(x for x in layout.sheets if x.name == inp.cell.sheet)
+        span = max((c2 for r1, c1, r2, c2 in s.merges if (r1, c1) == (inp.cell.row, inp.cell.col)), default=inp.cell.col)
+        width = sum(s.widths[inp.cell.col:span + 1]) or 10
+        pieces = _paragraph_runs(text, width, 1 + len(parts))
+        for name, piece in zip((key, *parts), pieces, strict=False):
+            values[name] = piece
+    return values
+
+
+def _paragraph_runs(text: str, width: float, cells: int) -> list[str]:
+    """`text` cut at line breaks into at most `cells` runs, each fitting a 409-point row where
+    the paragraphs allow; joined with layout.longtext.SEPARATOR they give `text` back."""
+    paragraphs = text.split(SEPARATOR)
+    runs: list[str] = []
+    current: list[str] = []
+    for para in paragraphs:
+        if current and len(runs) < cells - 1 and text_height(SEPARATOR.join([*current, para]), width) > MAX_ROW_HEIGHT:
+            runs.append(SEPARATOR.join(current))
+            current = []
+        current.append(para)
+    runs.append(SEPARATOR.join(current))
+    return runs
 
 
 def _with_defaults(layout: Layout, values: dict[str, Any]) -> dict[str, Any]:
@@ -189,7 +225,8 @@ class _Writer:
             ws.set_column(c, c, 16)
         for c in s.hidden_cols:
             ws.set_column(c, c, 12, None, {"hidden": True})
-        for r, h in sorted(self._heights(s).items()):
+        heights = self._heights(s)
+        for r, h in sorted(heights.items()):
             ws.set_row(r, h)
         for r1, c1, r2, c2 in s.merges:
             ws.merge_range(r1, c1, r2, c2, "", cell_fmt.get(Cell(s.name, r1, c1)))
@@ -197,14 +234,17 @@ class _Writer:
         ws.fit_to_pages(1, 0)
         ws.center_horizontally()
         ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-        if sp.landscape:
+        landscape, breaks = sp.landscape, sp.breaks
+        if heights != s.heights:  # prefilled text grew rows: lay the pages out again
+            landscape, breaks = paging(s, sp.captions, sp.sections, heights, sp.extra_cols)
+        if landscape:
             ws.set_landscape()
         else:
             ws.set_portrait()
         if sp.repeat_rows:
             ws.repeat_rows(*sp.repeat_rows)
-        if sp.breaks:
-            ws.set_h_pagebreaks(list(sp.breaks))
+        if breaks:
+            ws.set_h_pagebreaks(list(breaks))
         name = self.values.get(self.layout.template.identity.dept_name)
         header = xml_safe(name).strip() if isinstance(name, str) else ""
         if header:
@@ -229,7 +269,7 @@ class _Writer:
             width = sum(s.widths[c:span.get((r, c), c) + 1]) or 10
             need = text_height(v, width)
             if need > heights.get(r, DEFAULT_HEIGHT):
-                heights[r] = min(409.0, need)
+                heights[r] = min(MAX_ROW_HEIGHT, need)
         return heights
 
     # -- cells -------------------------------------------------------------------------------

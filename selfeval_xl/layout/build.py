@@ -8,6 +8,7 @@ from functools import lru_cache
 from selfeval_xl.layout.calc import array, build_calc
 from selfeval_xl.layout.cells import Cell, range_ref
 from selfeval_xl.layout.completeness import unit_key
+from selfeval_xl.layout.longtext import part_name
 from selfeval_xl.layout.results import place as place_results
 from selfeval_xl.layout.types import (
     ChoiceList,
@@ -60,6 +61,7 @@ class _Builder:
         self.form_rows: dict[str, tuple[str, int, int]] = {}  # field → (sheet, row, first check col)
         self.footer_check_cols: dict[str, int] = {}
         self.choice_lists: dict[str, ChoiceList] = {}
+        self.continuations: dict[str, tuple[str, ...]] = {}
 
     # ---- helpers -------------------------------------------------------------------------
     def key(self, name: str) -> str:
@@ -78,9 +80,9 @@ class _Builder:
             sheet.merges.append((row, col, row + rowspan - 1, col + span - 1))
 
     def input(self, sheet: SheetLayout, row: int, col: int, name: str, field: Field, span: int = 1,
-              table: str | None = None, trow: int | None = None) -> None:
+              table: str | None = None, trow: int | None = None, part_of: str | None = None) -> None:
         cell = Cell(sheet.name, row, col)
-        self.inputs[name] = InputCell(cell, name, field, INPUT_STYLE[field.type], table, trow, self.scope)
+        self.inputs[name] = InputCell(cell, name, field, INPUT_STYLE[field.type], table, trow, self.scope, part_of)
         if span > 1:
             sheet.merges.append((row, col, row, col + span - 1))
 
@@ -109,11 +111,10 @@ class _Builder:
         return Layout(self.t, self.units, self.sheets, self.inputs, self.tables, self.statics,
                       self.formulas, self.instances, self.names, self.choice_lists, self.copies, tuple(self.scopes),
                       self.computed, self.title_fields,
-                      self.calc, results_sheet.name)
+                      self.calc, results_sheet.name, self.continuations)
 
     def _sheet(self, s: Sheet, name: str) -> None:
         sheet = SheetLayout(name, s.widths)
-        sheet.landscape = sum(s.widths) > 120
         self.sheets.append(sheet)
         row = 0
         for block in s.blocks:
@@ -160,8 +161,16 @@ class _Builder:
                 self.static(sheet, row, 0, f.label, "section", span=width)
                 sheet.heights[row] = 20
                 self.input(sheet, row + 1, 0, key, f, span=width)
-                sheet.heights[row + 1] = 220
+                if width > 1:  # a merged box does not grow with its text: give it room
+                    sheet.heights[row + 1] = 90
+                # else no set height: the spreadsheet grows the row as the text is typed
                 row += 2
+                parts = tuple(part_name(key, k) for k in range(2, b.continued + 2))
+                for part in parts:  # a row is at most 409 points: a long text goes on below
+                    self.input(sheet, row, 0, part, replace(f, required=False), span=width, part_of=key)
+                    row += 1
+                if parts:
+                    self.continuations[key] = parts
                 continue
             self.static(sheet, row, 0, f.label, "label", span=b.label_span)
             self.input(sheet, row, b.label_span, key, f, span=b.input_span)
@@ -285,12 +294,16 @@ class _Builder:
         sheet.repeat_rows = sheet.repeat_rows or (row, row)
         row += 1
         first = row
-        tall = any(col.type == "longtext" for col in t.columns)
+        # Rows holding a long text: merged cells do not grow with their text, so they get room;
+        # other rows have no set height and grow as the text is typed (and print compact blank).
+        tall = any(col.type == "longtext" and span > 1 for col, span in zip(t.columns, spans, strict=True))
+        grows = not tall and any(col.type == "longtext" for col in t.columns)
         for i in range(1, t.rows + 1):
             for col, span in zip(t.columns, spans, strict=True):
                 self.input(sheet, row, cols[col.key], self.key(table_cell(t.key, i, col.key)),
                            replace(col, key=f"{t.key}.{col.key}"), span=span, table=t.key, trow=i)
-            sheet.heights[row] = 45 if tall else 20
+            if not grows:
+                sheet.heights[row] = 30 if tall else 20
             row += 1
         footer_row = None
         if t.footer:

@@ -36,6 +36,7 @@ class InputCell:
     table: str | None = None
     row: int | None = None  # 1-based table row
     scope: str | None = None  # the repeated sheet it sits on (its names are sheet-scoped)
+    part_of: str | None = None  # a continuation cell: the long text (its first cell's name) it continues
 
     @property
     def computed(self) -> bool:
@@ -102,7 +103,6 @@ class SheetLayout:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     heights: dict[int, float] = field(default_factory=dict)
     repeat_rows: tuple[int, int] | None = None
-    landscape: bool = False
     rows: int = 0
     hidden_cols: list[int] = field(default_factory=list)
 
@@ -125,6 +125,7 @@ class Layout:
     title_fields: tuple[str, ...] = ()  # the fields a computed title joins (then the spec's title text)
     calc: Any = None  # layout.calc.Calc: the hidden helper sheet (typed loosely: calc imports this module)
     results_sheet: str = ""  # the 审核结果 sheet
+    continuations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # long text → its continuation cells
 
     def cell(self, name: str) -> Cell:
         return self.inputs[name].cell

@@ -36,6 +36,7 @@ from selfeval_xl.model.spec import (
 )
 from selfeval_xl.rules.parse import RuleSyntaxError, parse, refs
 
+MAX_CONTINUED = 9  # continuation cells of a long text (each up to a row of 409 points)
 BLOCK_KINDS = ("title", "heading", "text", "form", "units", "table", "grid", "results")
 SEVERITIES = ("error", "warning", "info")
 RULE_CODES = ("sum-mismatch", "cross-check", "score-out-of-range", "grade-mismatch", "indicator-weights", "indicator-score",
@@ -118,6 +119,17 @@ def load_spec(path: str | Path | Traversable) -> Template:
     """Load and validate one spec file; raises SpecError naming the offending entry."""
     if isinstance(path, str):
         path = Path(path)
+    doc, raw = _read_doc(path)
+    return build(doc, hashlib.sha256(raw).hexdigest(), str(path))
+
+
+def _read_doc(path: Path | Traversable, seen: tuple[str, ...] = ()) -> tuple[dict[str, Any], bytes]:
+    """The spec's document with its base version merged in, and the bytes it was made of.
+
+    A later version of a form says `template.extends: "1.0"` and gives only the top-level
+    sections it changes (say `sheets`): a released version's file stays as it was shipped, and
+    the fields, rules and texts the versions share have one home. The digest covers the base's
+    bytes too, so a change to either is a different spec."""
     raw = path.read_bytes()
     try:
         doc = yaml.safe_load(raw.decode("utf-8"))
@@ -125,7 +137,29 @@ def load_spec(path: str | Path | Traversable) -> Template:
         raise SpecError(f"{path.name}: YAML 语法错误：{exc}") from exc
     if not isinstance(doc, dict):
         raise SpecError(f"{path.name}: 应为映射")
-    return build(doc, hashlib.sha256(raw).hexdigest(), str(path))
+    meta = doc.get("template")
+    base_version = meta.get("extends") if isinstance(meta, dict) else None
+    if base_version is None:
+        return doc, raw
+    tid = str(_req(meta, "id", "template"))
+    base_name = f"{tid}-{base_version}.yaml"
+    if base_name in seen or base_name == path.name:
+        raise SpecError(f"{path.name}: template.extends 循环引用 {base_name}")
+    base_path = path.parent / base_name if isinstance(path, Path) else _sibling(path, base_name)
+    if base_path is None or not base_path.is_file():
+        raise SpecError(f"{path.name}: template.extends 指向的 {base_name} 不存在")
+    base, base_raw = _read_doc(base_path, (*seen, path.name))
+    merged = {**base, **{k: v for k, v in doc.items() if k != "template"}}
+    merged["template"] = {**base["template"], **{k: v for k, v in meta.items() if k != "extends"}}
+    return merged, base_raw + raw
+
+
+def _sibling(path: Traversable, name: str) -> Traversable | None:
+    """`name` in the folder that holds the packaged spec `path` (Traversable has no parent)."""
+    for f in spec_folder().iterdir():
+        if f.name == name:
+            return f
+    return None
 
 
 def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
@@ -310,7 +344,8 @@ def build(doc: dict[str, Any], sha256: str, source: str = "") -> Template:
                                 layout=b.get("layout", "inline"), label_span=int(b.get("label_span", 1)),
                                 input_span=int(b.get("input_span", 1)), spans=tuple(b.get("spans") or ()),
                                 header=tuple(str(x) for x in b.get("header") or ()), rows=tuple(grid_rows),
-                                caption=b.get("caption"), title_fields=_title_fields(b, fields, bw)))
+                                caption=b.get("caption"), title_fields=_title_fields(b, fields, bw),
+                                continued=_continued(b, bw)))
         repeat = bool(s.get("repeat", False))
         if repeat and "{n}" not in name:
             raise SpecError(f"{where}.name: 重复的工作表名称应含 {{n}}（如“项目{{n}}”）")
@@ -430,6 +465,15 @@ def _part_summary(d: Any, fields: dict[str, Field], t_repeat: bool) -> PartSumma
     if ratio and len(ratio) != 2:
         raise SpecError("summary.ratio: 应为两个金额字段（分子、分母）")
     return PartSummary(tuple(columns), totals, (ratio[0], ratio[1]) if ratio else None, one("chart"), one("counts"))
+
+
+def _continued(b: dict[str, Any], where: str) -> int:
+    n = b.get("continued", 0)
+    if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= MAX_CONTINUED:
+        raise SpecError(f"{where}.continued: 应为 0–{MAX_CONTINUED} 的整数")
+    if n and (b.get("kind") != "form" or b.get("layout") != "stacked"):
+        raise SpecError(f"{where}.continued: 只用于 layout: stacked 的 form 块")
+    return n
 
 
 def _short(f: Field) -> Field:
