@@ -184,7 +184,10 @@ def test_print_setup_follows_layout(t, blank) -> None:
         ws = wb[s.name]
         assert ws.page_setup.orientation == ("landscape" if plan.sheets[s.name].landscape else "portrait"), s.name
         captions = sorted(st.cell.row for st in layout.statics if st.cell.sheet == s.name and st.style == "caption")
-        if s.repeat_rows and len(captions) <= 1:
+        if s.printed_rows is not None:  # 审核结果: the counts print, the item list is for the screen
+            assert ws.print_area == f"'{s.name}'!$A$1:${chr(64 + len(s.widths))}${s.printed_rows}", s.name
+            assert ws.print_title_rows is None, s.name
+        elif s.repeat_rows and len(captions) <= 1:
             assert ws.print_title_rows == f"${s.repeat_rows[0] + 1}:${s.repeat_rows[1] + 1}", s.name
         elif len(captions) > 1 and any(a.sheet == s.name for a in layout.tables.values()):
             # several row tables: the longest one's header repeats (unit tables are short)

@@ -68,7 +68,7 @@ def plan_of(layout: Layout) -> Plan:
             captions=tuple(captions),
             sections=frozenset(sections),
             landscape=landscape,
-            repeat_rows=s.repeat_rows if single else _longest_header(layout, s),
+            repeat_rows=None if s.printed_rows is not None else s.repeat_rows if single else _longest_header(layout, s),
             breaks=breaks,
             freeze=_freeze(s, single, s.name in unit_sheets),
         )
@@ -180,7 +180,7 @@ def _page_breaks(s: SheetLayout, captions: list[int] | tuple[int, ...], sections
     ends = {a: (starts[k + 1] if k + 1 < len(starts) else s.rows) for k, a in enumerate(starts)}
     forced: list[int] = []
     pages, used = 1, 0.0
-    for r in range(s.rows):
+    for r in range(s.rows if s.printed_rows is None else s.printed_rows):
         h = heights.get(r, DEFAULT_ROW_HEIGHT)
         if r in ends and used > 0:
             block = sum(heights.get(x, DEFAULT_ROW_HEIGHT) for x in range(r, ends[r]))

@@ -245,6 +245,8 @@ class _Writer:
             ws.repeat_rows(*sp.repeat_rows)
         if breaks:
             ws.set_h_pagebreaks(list(breaks))
+        if s.printed_rows is not None:
+            ws.print_area(0, 0, s.printed_rows - 1, max(0, len(s.widths) - 1))
         name = self.values.get(self.layout.template.identity.dept_name)
         header = xml_safe(name).strip() if isinstance(name, str) else ""
         if header:

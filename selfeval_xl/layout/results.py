@@ -206,6 +206,9 @@ def place(b: _Builder, sheet: SheetLayout, row: int, calc: Calc) -> None:
     for c, h in enumerate(HEADERS):
         b.static(sheet, top, c, h, "header")
     sheet.repeat_rows = (top, top)
+    # On paper the counts only: the item list (some 80 rows, every one ✘ on a blank form) is for
+    # the screen, and would add four pages to the printed form.
+    sheet.printed_rows = top
     sheet.hidden_cols.extend([KEY_COL, COUNT_COL])
     r = top + 1
     first = r

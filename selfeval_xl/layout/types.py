@@ -105,6 +105,7 @@ class SheetLayout:
     repeat_rows: tuple[int, int] | None = None
     rows: int = 0
     hidden_cols: list[int] = field(default_factory=list)
+    printed_rows: int | None = None  # only the first rows print (the rest is for the screen)
 
 
 @dataclass
