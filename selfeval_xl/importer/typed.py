@@ -1,12 +1,12 @@
 """Import one report: blocks → raw texts (extract) → typed values, the way a value file is typed
-(prefill.typed_value: one home for the conversions). Figures are read in half-width with a
-"万元" (人, 分) unit dropped; a text that is still not of the field's type is not guessed but
-listed as `import-unplaced` with where it came from."""
+(prefill.typed_value: one home for the conversions). Figures are read as the checker reads a
+number typed as text (model.numtext: half-width, separators and the field type's unit words such as
+万元, 人, 分 dropped); a text that is still not of the field's type is not guessed but listed as
+`import-unplaced` with where it came from."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,12 +15,13 @@ from selfeval_xl.importer.extract import Extractor, norm, words
 from selfeval_xl.importer.source import read_blocks
 from selfeval_xl.model import codes
 from selfeval_xl.model.findings import Finding
-from selfeval_xl.model.spec import Template
+from selfeval_xl.model.numtext import document_number
+from selfeval_xl.model.spec import Field, Template
 from selfeval_xl.prefill import PrefillError, typed_value
 from selfeval_xl.read.errors import Refused
 from selfeval_xl.render.style import ReportStyle, load_style
 
-UNITS = {"money": ("万元",), "integer": ("人", "名"), "number": ("分",)}
+FIGURES = ("money", "integer", "number")
 
 
 @dataclass
@@ -34,23 +35,35 @@ class ImportResult:
     readable: bool = True
 
 
-def _field_type(t: Template, key: str) -> str:
+def _field(t: Template, key: str) -> Field | None:
     base = re.sub(r"\.u\d+$", "", key)
     f = t.fields.get(base)
     if f is None:
         m = re.match(r"^([a-z_]+)\[\d+\]\.([a-z0-9_]+)$", key)
         f = t.column_field(f"{m.group(1)}.{m.group(2)}") if m else None
-    return f.type if f is not None else "text"
+    return f
 
 
-def clean_figure(text: str, ftype: str) -> str:
-    """'９６ 万元' → '96' for a figure field; texts are left as they are."""
-    if ftype not in UNITS:
+def clean_figure(text: str, f: Field | None) -> str | None:
+    """'９６ 万元' → '96' for a figure field, by model.numtext's rule; None when that rule says it is
+    no number (unless the field allows words, as 定性 indicators do). Texts are left as they are."""
+    if f is None or f.type not in FIGURES or not text.strip():
         return text
-    s = "".join(unicodedata.normalize("NFKC", text).split())
-    for unit in UNITS[ftype]:
-        s = s.removesuffix(unit)
-    return s
+    n = document_number(text, f.type)
+    if n is None:
+        return text if f.text_ok else None
+    return f"{n:f}"  # the digits as written: 42.50 stays 42.50
+
+
+def _typed(key: str, text: str, t: Template) -> tuple[bool, object]:
+    """(True, value) when the text is of the field's type (value None when blank), else (False, None)."""
+    figure = clean_figure(text, _field(t, key))
+    if figure is None:
+        return False, None
+    try:
+        return True, typed_value(key, figure, t)
+    except PrefillError:
+        return False, None
 
 
 def starts_paragraph(t: Template, style: ReportStyle):  # noqa: ANN201 - a predicate for text_blocks
@@ -74,9 +87,8 @@ def from_blocks(blocks: list[Block], t: Template, style: ReportStyle, file: str 
         res.findings.insert(0, codes.make("unknown-template", detail="找不到自评报告的标题、部门名称和收支表，不是部门整体支出绩效自评报告"))
         return res
     for key, text in ex.texts.items():
-        try:
-            v = typed_value(key, clean_figure(text, _field_type(t, key)), t)
-        except PrefillError:
+        ok, v = _typed(key, text, t)
+        if not ok:
             res.findings.append(codes.make("import-unplaced", where=ex.where[key], value=text[:40],
                                            reason=f"不是“{key}”应有的类型", field=key, args={"where": ex.where[key]}))
             continue

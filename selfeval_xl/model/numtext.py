@@ -8,10 +8,15 @@ The rule is made of steps a spreadsheet can repeat exactly, because the form's l
 2. a dash or 无 alone means 0;
 3. thousands separators, spaces and the field type's unit and filler words are removed;
 4. what is left must be digits with at most one "." and at most a leading "-".
+
+A figure read from a document instead of a cell (the importer) follows the same rule, with every
+kind of white space (line breaks, tabs, no-break spaces of Word) counted as a space. Prose keeps
+its Chinese punctuation: only the figure characters (digits, ．, ％) are made half-width there.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 DASHES = ("无", "-", "—", "——", "/", "–")
@@ -28,11 +33,20 @@ LIMIT = Decimal(10) ** 15  # no amount, count or score is this large: a paste ac
 # Excel's ASC: full-width ASCII and the ideographic space to half-width (the one table; coerce's
 # normalise uses it too)
 HALF_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# the same table for the characters of a figure only: in prose the full-width comma, colon and
+# brackets are Chinese punctuation and stay as they are
+HALF_WIDTH_FIGURES = {c: h for c, h in HALF_WIDTH.items() if chr(h) in DIGITS + ".%"}
+_HAS_FULL_WIDTH_FIGURE = re.compile("[" + "".join(map(chr, HALF_WIDTH_FIGURES)) + "]")
 
 
 def asc_trim(text: str) -> str:
     """Excel's TRIM(ASC(text)): half-width, outer spaces removed, inner runs of spaces single."""
     return " ".join(p for p in text.translate(HALF_WIDTH).split(" ") if p)
+
+
+def half_width_figures(text: str) -> str:
+    """Full-width digits, ．and ％ to ASCII, nothing else; same length, so positions stay valid."""
+    return text.translate(HALF_WIDTH_FIGURES) if _HAS_FULL_WIDTH_FIGURE.search(text) else text
 
 
 def stripped(t: str, ftype: str) -> str:
@@ -61,3 +75,8 @@ def number_text(text: str, ftype: str) -> Decimal | None:
     if len(d) < len(u) and d in LEFTOVERS and (u.startswith("-") or "-" not in u):
         return Decimal(u)
     return None
+
+
+def document_number(text: str, ftype: str) -> Decimal | None:
+    """The number a figure read from a document stands for (any white space is a space), or None."""
+    return number_text(" ".join(text.split()), ftype)

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from selfeval_xl.model.numtext import half_width_figures
 from selfeval_xl.narrative.vocabulary import QUOTES, Vocabulary
 
-_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)} | {0xFF0E: 0x2E, 0xFF05: 0x25}
 # A cheap scan (a digit run before a unit), then the strict form checked on each candidate only:
 # a regex that starts with a look-behind cannot skip ahead and costs 10× on long prose.
 AMOUNT_SCAN = re.compile(r"[0-9][0-9,.]*\s*(?:亿元|万元|元|人|名)")
@@ -38,12 +38,10 @@ SCALE = {"亿元": Decimal(10000), "万元": Decimal(1), "元": Decimal("0.0001"
 UNIT_KIND = {"亿元": "万元", "万元": "万元", "元": "万元", "人": "人", "名": "人"}
 
 
-_HAS_FULLWIDTH = re.compile("[０-９．％]")
-
-
 def normalise(text: str) -> str:
-    """Full-width digits, ．and ％ to ASCII; same length, so positions stay valid for quoting."""
-    return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
+    """Full-width digits, ．and ％ to ASCII (numtext's table; the Chinese comma stays), same
+    length, so positions stay valid for quoting."""
+    return half_width_figures(text)
 
 
 @dataclass(frozen=True)
