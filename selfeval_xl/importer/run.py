@@ -161,6 +161,8 @@ def _to_archive(files: list[Path], out: Any, archive: Path, year: int | None, sh
         rep = collect([os.fspath(f) for f in files], archive, checker=checker)
     for item in rep.items:
         out.print(f"{item.state_zh}  {item.path}", markup=False, soft_wrap=True)
+        if item.message:
+            out.print(f"  {item.message}", markup=False, soft_wrap=True)
         show(out, [f for f in item_findings.get(item.path, ()) if f.code.startswith("import-")])
     out.print(rep.summary_zh(), markup=False)
     return 1 if rep.failed or any(not ok for ok in readable.values()) else 0

@@ -1,13 +1,15 @@
 """Which kind of report a file is, and its blocks: .docx (zip), .doc (converted by LibreOffice),
-or text (UTF-8 or GB18030). A password-protected Word file is `encrypted`; anything else that is
-no report is `unknown-template`. Never executes anything: no macros, no fields evaluated."""
+or text (UTF-8 or GB18030). A password-protected Word file is `encrypted`; a .doc on a machine
+without LibreOffice is `libreoffice-missing`; anything else that is no report is `unknown-template`. Never executes anything: no macros, no fields evaluated."""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from selfeval_xl.importer.blocks import Block
+from selfeval_xl.importer.doc import converter
 from selfeval_xl.importer.text import MAX_TEXT_CHARS, text_blocks
 from selfeval_xl.importer.wordml import docx_blocks
 from selfeval_xl.model.precedence import IMPORTED_PREFIX
@@ -63,9 +65,15 @@ def read_blocks(path: Path, starts_paragraph, convert_doc=None) -> tuple[str, li
     if data.startswith(OLE2):
         if _ole2_kind(data) == "encrypted":
             raise Refused("encrypted")
-        if convert_doc is None:
-            raise Refused("unknown-template", ".doc 文件需要 LibreOffice 转换")
-        with tempfile.TemporaryDirectory(prefix="selfeval-doc-") as d:
-            docx = convert_doc(path, Path(d))
-            return f"{IMPORTED_PREFIX}doc", docx_blocks(docx.read_bytes())
+        if convert_doc is None:  # one file on its own: a converter for it alone
+            with converter() as convert:
+                return _doc_blocks(path, convert)
+        return _doc_blocks(path, convert_doc)
     return f"{IMPORTED_PREFIX}text", text_blocks(decode_text(data), starts_paragraph)
+
+
+def _doc_blocks(path: Path, convert_doc: Callable[[Path, Path], Path]) -> tuple[str, list[Block]]:
+    """A .doc converted to .docx by LibreOffice (`libreoffice-missing` when it is not installed)."""
+    with tempfile.TemporaryDirectory(prefix="selfeval-doc-") as d:
+        docx = convert_doc(path, Path(d))
+        return f"{IMPORTED_PREFIX}doc", docx_blocks(docx.read_bytes())

@@ -31,7 +31,7 @@ from selfeval_xl.ledger.records import Entry, transaction
 from selfeval_xl.ledger.schema import connect
 from selfeval_xl.ledger.settings import round_year, set_round_year
 from selfeval_xl.ledger.store import Archive
-from selfeval_xl.model.faults import has_internal_error
+from selfeval_xl.model.faults import has_internal_error, machine_fault
 from selfeval_xl.model.submission import Submission
 from selfeval_xl.oserrors import explain
 
@@ -271,6 +271,11 @@ def _record_chunk(conn: sqlite3.Connection, arc: Archive,
             continue
         if has_internal_error(sub.findings):
             it.state, it.message = INTERNAL, INTERNAL_MSG
+            stray.append(it.object)
+            continue
+        fault = machine_fault(sub.findings)
+        if fault is not None:  # this machine lacks LibreOffice: read the file again once installed
+            it.state, it.message = UNREADABLE_SOURCE, fault.message
             stray.append(it.object)
             continue
         if sub.sha256 and sub.sha256 != it.sha256:

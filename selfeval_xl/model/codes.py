@@ -64,6 +64,9 @@ _CODES = [
     Code("access-denied", "error", "没有访问权限",
          "无法打开此{what}（{detail}）：本机当前登录的用户没有读取权限。这不是报送部门的问题；"
          "请检查该{what}的访问权限（或先复制到本机）后重新审核。"),
+    Code("libreoffice-missing", "error", "未安装 LibreOffice",
+         "需要安装 LibreOffice 才能读取 .doc 文件（本机未找到 soffice），或请用 Word 或 WPS 另存为 .docx 后再导入。"
+         "这不是文件本身的问题。"),
     Code("import-unplaced", "warning", "报告内容无法对应", "报告{where}的“{value}”无法对应到自评表的字段（{reason}），未导入，请核对。"),
     Code("import-ambiguous", "warning", "报告内容对应不唯一", "报告{where}的“{value}”可能对应多处（{fields}），未导入，请核对。"),
     Code("superseded", "info", "已被新版本替代", "该报送已被 {received} 收到的新版本（{file}）替代。"),

@@ -1,4 +1,5 @@
-"""The program's own faults as findings: a bug is `internal-error`, never blamed on the file."""
+"""The program's own faults as findings: a bug is `internal-error`, never blamed on the file; nor
+is what this machine lacks (`libreoffice-missing`: a .doc needs LibreOffice to be read)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from selfeval_xl.model import codes
 from selfeval_xl.model.findings import Finding
 
 INTERNAL = "internal-error"
+LIBREOFFICE_MISSING = "libreoffice-missing"
 
 
 def internal_error(exc: BaseException) -> Finding:
@@ -19,3 +21,10 @@ def internal_error(exc: BaseException) -> Finding:
 
 def has_internal_error(findings: list[Finding]) -> bool:
     return any(f.code == INTERNAL for f in findings)
+
+
+def machine_fault(findings: list[Finding]) -> Finding | None:
+    """The finding saying this machine could not read the file (LibreOffice missing), if any: a
+    ledger leaves such a file unrecorded, since it skips a file it has recorded once and the
+    same file must be read again when LibreOffice is installed."""
+    return next((f for f in findings if f.code == LIBREOFFICE_MISSING), None)
