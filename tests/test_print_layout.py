@@ -72,17 +72,17 @@ def test_seed_sample_prints_every_word_of_its_answers(tmp_path: Path) -> None:
                 assert _flat(para) in flat, (key, para[:30])
 
 
-def test_a_long_answer_is_spread_over_its_cells_and_read_back_whole(tmp_path: Path) -> None:
+@pytest.mark.parametrize("key", ["narrative.performance", "dept.functions"])  # a stacked box, an inline answer
+def test_a_long_answer_is_spread_over_its_cells_and_read_back_whole(tmp_path: Path, key: str) -> None:
     t = default_template()
     layout = build_layout(t, 1)
-    key = "narrative.performance"
     parts = layout.continuations[key]
     assert parts == (part_name(key, 2), part_name(key, 3))
     paragraph = "一是全面监测。市委网信办实行24小时网络舆情监测，把住风险预警关口，确保舆情监测无盲区死角。" * 6
     text = "\n".join([paragraph] * 12 + ["", "（二）最后一段。"])
     out = tmp_path / "长文字.xlsx"
     write_workbook(out, t, values={key: text, "dept.name": "临湘市测试局"})
-    ws = openpyxl.load_workbook(out)["评价报告综述"]
+    ws = openpyxl.load_workbook(out)[layout.inputs[key].cell.sheet]
     cells = [ws[layout.inputs[n].cell.a1].value for n in (key, *parts)]
     assert all(cells)  # the text needed all three cells
     assert "\n".join(cells) == text

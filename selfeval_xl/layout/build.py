@@ -27,6 +27,7 @@ from selfeval_xl.rules.parse import Compare, Expr, Op, Ref, parse, refs, rename
 
 UNIT_NAME = "units.name"
 TOTAL_LABEL = "部门合计"
+CONTINUED_LABEL = "（接上格）"  # beside a long text's continuation cell
 
 INPUT_STYLE = {"text": "input_text", "longtext": "input_long", "integer": "input_int", "money": "input_money",
                "number": "input_number", "date": "input_date", "choice": "input_text", "phone": "input_text"}
@@ -164,21 +165,29 @@ class _Builder:
                 if width > 1:  # a merged box does not grow with its text: give it room
                     sheet.heights[row + 1] = 90
                 # else no set height: the spreadsheet grows the row as the text is typed
-                row += 2
-                parts = tuple(part_name(key, k) for k in range(2, b.continued + 2))
-                for part in parts:  # a row is at most 409 points: a long text goes on below
-                    self.input(sheet, row, 0, part, replace(f, required=False), span=width, part_of=key)
-                    row += 1
-                if parts:
-                    self.continuations[key] = parts
+                row = self._continued(sheet, b, row + 2, key, f, 0, width)
                 continue
             self.static(sheet, row, 0, f.label, "label", span=b.label_span)
             self.input(sheet, row, b.label_span, key, f, span=b.input_span)
             self.form_rows[key] = (sheet.name, row, b.label_span + b.input_span)
             sheet.heights[row] = 90 if f.type == "longtext" else 22
-            row += 1
+            row = self._continued(sheet, b, row + 1, key, f, b.label_span, b.input_span, CONTINUED_LABEL)
         if b.checks:
             self.pending_checks.append((sheet.name, b, 0, self.scope))
+        return row
+
+    def _continued(self, sheet: SheetLayout, b: Block, row: int, key: str, f: Field, col: int, span: int,
+                   label: str | None = None) -> int:
+        """The cells a long text goes on in below its own (a row is at most 409 points tall)."""
+        if f.type != "longtext" or not b.continued:
+            return row
+        parts = tuple(part_name(key, k) for k in range(2, b.continued + 2))
+        for part in parts:
+            if label and col:
+                self.static(sheet, row, 0, label, "label", span=col)
+            self.input(sheet, row, col, part, replace(f, required=False), span=span, part_of=key)
+            row += 1
+        self.continuations[key] = parts
         return row
 
     def _grid(self, sheet: SheetLayout, b: Block, row: int) -> int:

@@ -65,6 +65,11 @@ def _rng(cells: list[Cell], on: str) -> str:
     return range_ref(cells[0], cells[-1], on) if len(cells) > 1 else cells[0].ref_from(on)
 
 
+def _all_blank(refs: list[str]) -> str:
+    """A long text is blank when its cell and every continuation cell are (layout.longtext)."""
+    return _blank(refs[0]) if len(refs) == 1 else "AND(" + ",".join(_blank(r) for r in refs) + ")"
+
+
 def _blank(ref: str) -> str:
     return f"LEN(TRIM({ref}))=0"
 
@@ -85,7 +90,8 @@ def items(b: _Builder, calc: Calc, on: str) -> list[tuple[str, list[Item]]]:
         if not names:
             continue
         tests = [f"--({calc.status(n).ref_from(on)}={BIT_BLANK})" if n in calc.row_of
-                 else f"--({_blank(layout_inputs[n].cell.ref_from(on))})" for n in names]
+                 else f"--({_all_blank([layout_inputs[p].cell.ref_from(on) for p in (n, *b.continuations.get(n, ()))])})"
+                 for n in names]
         cell = layout_inputs[names[0]].cell
         complete.append(Item(key, f.label, "error", "必填，不能为空", f"{cell.sheet}!{cell.a1}", "+".join(tests)))
     only_total: list[str] = []

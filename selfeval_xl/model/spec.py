@@ -132,7 +132,7 @@ class Block:
     rows: tuple[tuple[str, ...], ...] = ()
     caption: str | None = None
     title_fields: tuple[str, ...] = ()  # a computed title: these fields, then the spec's title text
-    continued: int = 0  # stacked form: cells below each long text where it continues (`<key>.p2` …)
+    continued: int = 0  # form: cells below each long text where it continues (`<key>.p2` …)
 
 
 @dataclass(frozen=True)

@@ -471,8 +471,8 @@ def _continued(b: dict[str, Any], where: str) -> int:
     n = b.get("continued", 0)
     if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= MAX_CONTINUED:
         raise SpecError(f"{where}.continued: 应为 0–{MAX_CONTINUED} 的整数")
-    if n and (b.get("kind") != "form" or b.get("layout") != "stacked"):
-        raise SpecError(f"{where}.continued: 只用于 layout: stacked 的 form 块")
+    if n and b.get("kind") != "form":
+        raise SpecError(f"{where}.continued: 只用于 form 块（其中的长文字字段）")
     return n
 
 
