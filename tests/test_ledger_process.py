@@ -130,10 +130,9 @@ def test_crash_between_storing_and_recording_is_repaired(tmp_path: Path, monkeyp
             raise KeyboardInterrupt
         return real_write(*a, **k)
 
-    monkeypatch.setenv("SELFEVAL_COLLECT_CHUNK", "1")  # one store batch per file
     monkeypatch.setattr(st, "write_temp", dying_write)
     with pytest.raises(KeyboardInterrupt):
-        collect(files, arc, checker=fake_checker)
+        collect(files, arc, checker=fake_checker, chunk=1)  # one store batch per file
     monkeypatch.setattr(st, "write_temp", real_write)
     assert len(_recorded(arc)) == 2  # chunks (of one file) before the crash were recorded
     rep = verify(arc, repair=False)

@@ -17,6 +17,7 @@ from selfeval_xl.cli.progress import progress_bar
 from selfeval_xl.ledger import DEFAULT_ARCHIVE, LedgerError
 from selfeval_xl.ledger.collect import (
     CHANGED,
+    CHUNK,
     INTERNAL,
     KNOWN,
     NEW,
@@ -35,6 +36,15 @@ STATE_STYLE = {MISSING: "red", FAILED: "red", UNEXPLAINED: "yellow", PASSED: "gr
 MAX_ROWS = 200
 
 ArchiveOpt = Annotated[Path, typer.Option("--archive", "-a", metavar="文件夹", help="报送库文件夹（默认 ./selfeval-archive/）")]
+
+
+def _chunk() -> int:
+    """Files per collect cycle. SELFEVAL_COLLECT_CHUNK (tests that kill a run part-way) is read
+    here, at the command's boundary, never inside the library."""
+    try:
+        return max(1, int(os.environ.get("SELFEVAL_COLLECT_CHUNK", CHUNK)))
+    except ValueError:
+        return CHUNK
 
 
 def _console() -> Console:
@@ -83,7 +93,7 @@ def collect_cmd(
     try:
         with progress_bar("收件登记", len(paths)) as tick:
             rep = collect(paths, archive, workers=workers or _auto_workers(len(paths)), rnd=rnd,
-                          on_item=(lambda _item: tick(1)) if tick else None)
+                          on_item=(lambda _item: tick(1)) if tick else None, chunk=_chunk())
     except LedgerError as exc:
         _fail(str(exc))
     except OSError as exc:

@@ -37,7 +37,7 @@ from selfeval_xl.oserrors import explain
 
 CHANGED_MSG = "文件在登记过程中被改动，请待其保存完毕后重新收件。"
 STORE_THREADS = 1  # batches of copies wait on the disk, not the CPU: they overlap the checking
-CHUNK = 200  # files per intake/store/record cycle (SELFEVAL_COLLECT_CHUNK overrides, for tests)
+CHUNK = 200  # files per intake/store/record cycle (`collect(chunk=…)`)
 # A batch-level finding of `check`: in the ledger the newer submission supersedes the older,
 # so a duplicate warning would make the current one 待说明 for nothing the department can fix.
 BATCH_ONLY_CODES = {"duplicate-submission"}
@@ -133,7 +133,7 @@ def _default_checker(paths: Sequence[str], workers: int) -> Iterator[Submission]
 def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[str] = store.DEFAULT_ARCHIVE,
             workers: int = 1, *, checker: Checker | None = None,
             on_item: Callable[[CollectItem], None] | None = None, rnd: Round | None = None,
-            lock_wait: float = WAIT_SECONDS) -> CollectReport:
+            lock_wait: float = WAIT_SECONDS, chunk: int = CHUNK) -> CollectReport:
     """Archive and record every new file of `paths`; known files (same sha256) are skipped unread.
 
     `rnd`: the officer's year and roster; a year given here becomes the archive's round year,
@@ -143,18 +143,20 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
     Objects are copied, chunk by chunk, by a background thread while the files are being
     checked (two filesystem flushes per chunk instead of fsyncs per file); each chunk is
     recorded once its checks and its copies are done.
-    `on_item` is called once per input file as soon as its fate is known (the CLI's progress)."""
+    `on_item` is called once per input file as soon as its fate is known (the CLI's progress).
+    `chunk`: files per intake/store/record cycle (small in tests that interrupt a run)."""
     arc = Archive(Path(archive))
     arc.create()
     with writer_lock(arc.root, lock_wait) as lock:
-        rep = _collect_locked(paths, arc, workers, checker, on_item, rnd or Round(), lock)
+        rep = _collect_locked(paths, arc, workers, checker, on_item, rnd or Round(), lock, max(1, chunk))
     if lock.broke is not None:
         rep.broke_lock = lock.broke.describe()
     return rep
 
 
 def _collect_locked(paths: Sequence[str | os.PathLike[str]], arc: Archive, workers: int, checker: Checker | None,
-                    on_item: Callable[[CollectItem], None] | None, rnd: Round, lock: WriterLock) -> CollectReport:
+                    on_item: Callable[[CollectItem], None] | None, rnd: Round, lock: WriterLock,
+                    size: int) -> CollectReport:
     started = time.perf_counter()
     conn = connect(arc.ledger)
     pool = ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="selfeval-store")
@@ -176,7 +178,6 @@ def _collect_locked(paths: Sequence[str | os.PathLike[str]], arc: Archive, worke
                 tick(it)
         received_at = records.now_utc()
         intake = _journal(conn, todo, received_at)
-        size = _chunk_size()
         batches = [pool.submit(store.store_batch, arc, [(Path(it.path), it.sha256, it.object)
                                                         for it in todo[k:k + size]])
                    for k in range(0, len(todo), size)]
@@ -209,13 +210,6 @@ def _outside(arc: Archive, paths: list[str]) -> tuple[list[str], int]:
     root = os.path.normcase(os.path.abspath(arc.root)) + os.sep
     keep = [p for p in paths if not os.path.normcase(os.path.abspath(p)).startswith(root)]
     return keep, len(paths) - len(keep)
-
-
-def _chunk_size() -> int:
-    try:
-        return max(1, int(os.environ.get("SELFEVAL_COLLECT_CHUNK", CHUNK)))
-    except ValueError:
-        return CHUNK
 
 
 def _triage(conn: sqlite3.Connection, paths: list[str]) -> tuple[list[CollectItem], list[CollectItem]]:
