@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,8 @@ from rich.table import Table
 
 from selfeval_xl.cli import app
 from selfeval_xl.cli.progress import progress_bar
+from selfeval_xl.inbox.discover import Source
+from selfeval_xl.inbox.stage import stage_members
 from selfeval_xl.ledger import DEFAULT_ARCHIVE, LedgerError
 from selfeval_xl.ledger.collect import (
     CHANGED,
@@ -87,13 +90,20 @@ def collect_cmd(
         _fail("输入有误，未登记任何文件。")
     # The ledger archives files as they are: a spreadsheet on disk. Anything else is listed here
     # (never silently left out) and makes the run end with exit code 1.
+    # Members of a .zip are written out to a private temporary folder and archived as they are.
     paths = [s for s in sources if s.kind == "sheet" and not s.member]
-    others = [s for s in sources if s.kind != "sheet" or s.member]
+    members = [s for s in sources if s.kind == "sheet" and s.member]
+    others: list[tuple[Source, str | None]] = [(s, None) for s in sources if s.kind != "sheet"]
     rnd = load_round(year, roster, Console(stderr=True, highlight=False))
     try:
-        with progress_bar("收件登记", len(paths)) as tick:
-            rep = collect(paths, archive, workers=workers or _auto_workers(len(paths)), rnd=rnd,
-                          on_item=(lambda _item: tick(1)) if tick else None, chunk=_chunk())
+        with tempfile.TemporaryDirectory(prefix="selfeval-zip-") as tmp:
+            staged, problems = stage_members(members, tmp)
+            others += problems
+            shown = {s.path: s.source for s in staged}
+            todo = [*paths, *shown]
+            with progress_bar("收件登记", len(todo)) as tick:
+                rep = collect(todo, archive, workers=workers or _auto_workers(len(todo)), rnd=rnd,
+                              on_item=(lambda _item: tick(1)) if tick else None, chunk=_chunk(), sources=shown)
     except LedgerError as exc:
         _fail(str(exc))
     except OSError as exc:
@@ -108,7 +118,7 @@ def collect_cmd(
         raise typer.Exit(1)
 
 
-def _print_not_collected(others: list) -> None:  # noqa: ANN001 - list[Source]
+def _print_not_collected(others: list[tuple[Source, str | None]]) -> None:
     """Files of the inbox the ledger cannot take as they are, each with the reason."""
     from selfeval_xl.inbox.names import readable
 
@@ -116,16 +126,25 @@ def _print_not_collected(others: list) -> None:  # noqa: ANN001 - list[Source]
         return
     con = _console()
     con.print(f"[red]未登记 {len(others)} 个文件[/red]（可先用 check 查看详情）：")
-    for s in others[:MAX_ROWS]:
-        if s.member:
-            why = "压缩包中的文件：请先解压，再对解压出的工作簿收件登记"
+    for s, reason in others[:MAX_ROWS]:
+        if reason:
+            why = reason
+        elif s.member:
+            why = "压缩包中的文件：不是可审核的表格文件（请向报送部门索取用模板填写的 .xlsx 工作簿）"
         elif s.problem:
             why = "无法打开（没有访问权限）"
         elif s.kind == "archive":
-            why = "压缩包：请先解压，再对解压出的工作簿收件登记"
+            why = "压缩包中没有可审核的工作簿，或压缩包已损坏（可先用 check 查看原因）"
         else:
             why = "不是可审核的表格文件（请向报送部门索取用模板填写的 .xlsx 工作簿）"
         con.print(f"  {_esc(readable(s.name))}：{why}", markup=True)
+
+
+def _shown_name(it: CollectItem) -> str:
+    """A file's name as the officer knows it: a zip member as `a.zip!m.xlsx`."""
+    if not it.source:
+        return it.name
+    return Path(it.source.split("!", 1)[0]).name + "!" + it.source.split("!", 1)[1]
 
 
 def _auto_workers(n: int) -> int:
@@ -159,7 +178,7 @@ def _print_collect(rep: CollectReport) -> None:
         state_style = {NEW: "green", KNOWN: "dim", REPEATED: "dim", CHANGED: "red", UNREADABLE_SOURCE: "red",
                        INTERNAL: "red"}[it.state]
         status = STATUS_ZH.get(it.status or "", "")
-        t.add_row(_esc(it.name), f"[{state_style}]{it.state_zh}[/]",
+        t.add_row(_esc(_shown_name(it)), f"[{state_style}]{it.state_zh}[/]",
                   f"[{STATUS_STYLE.get(it.status or '', 'white')}]{status}[/]" if status else "",
                   _esc(it.dept_code or ""), _esc(it.dept_name or ""), str(it.year or ""),
                   str(it.errors) if it.state == NEW else "", str(it.warnings) if it.state == NEW else "",

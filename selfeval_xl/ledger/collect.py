@@ -18,7 +18,7 @@ import os
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -70,6 +70,7 @@ class CollectItem:
     size: int = 0
     mtime: float = 0.0
     object: str = ""                    # where it is (or would be) archived
+    source: str = ""                    # where it came from when `path` is a staged copy (a.zip!m.xlsx)
 
     @property
     def state_zh(self) -> str:
@@ -133,7 +134,8 @@ def _default_checker(paths: Sequence[str], workers: int) -> Iterator[Submission]
 def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[str] = store.DEFAULT_ARCHIVE,
             workers: int = 1, *, checker: Checker | None = None,
             on_item: Callable[[CollectItem], None] | None = None, rnd: Round | None = None,
-            lock_wait: float = WAIT_SECONDS, chunk: int = CHUNK) -> CollectReport:
+            lock_wait: float = WAIT_SECONDS, chunk: int = CHUNK,
+            sources: Mapping[str, str] | None = None) -> CollectReport:
     """Archive and record every new file of `paths`; known files (same sha256) are skipped unread.
 
     `rnd`: the officer's year and roster; a year given here becomes the archive's round year,
@@ -144,11 +146,14 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
     checked (two filesystem flushes per chunk instead of fsyncs per file); each chunk is
     recorded once its checks and its copies are done.
     `on_item` is called once per input file as soon as its fate is known (the CLI's progress).
-    `chunk`: files per intake/store/record cycle (small in tests that interrupt a run)."""
+    `chunk`: files per intake/store/record cycle (small in tests that interrupt a run).
+    `sources`: for a path that is a staged copy (a member of a .zip written out by
+    inbox.stage), where it came from: recorded as its source and shown as its name."""
     arc = Archive(Path(archive))
     arc.create()
     with writer_lock(arc.root, lock_wait) as lock:
-        rep = _collect_locked(paths, arc, workers, checker, on_item, rnd or Round(), lock, max(1, chunk))
+        rep = _collect_locked(paths, arc, workers, checker, on_item, rnd or Round(), lock, max(1, chunk),
+                              dict(sources or {}))
     if lock.broke is not None:
         rep.broke_lock = lock.broke.describe()
     return rep
@@ -156,7 +161,7 @@ def collect(paths: Sequence[str | os.PathLike[str]], archive: str | os.PathLike[
 
 def _collect_locked(paths: Sequence[str | os.PathLike[str]], arc: Archive, workers: int, checker: Checker | None,
                     on_item: Callable[[CollectItem], None] | None, rnd: Round, lock: WriterLock,
-                    size: int) -> CollectReport:
+                    size: int, sources: dict[str, str]) -> CollectReport:
     started = time.perf_counter()
     conn = connect(arc.ledger)
     pool = ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="selfeval-store")
@@ -171,7 +176,7 @@ def _collect_locked(paths: Sequence[str | os.PathLike[str]], arc: Archive, worke
         check = checker or _default_checker
         repaired = repair(conn, arc, (lambda p: next(iter(check([os.fspath(p)], 1)))) if checker else None)
         inputs, ignored = _outside(arc, [os.fspath(p) for p in paths])
-        items, todo = _triage(conn, inputs)
+        items, todo = _triage(conn, inputs, sources)
         tick = on_item or (lambda _i: None)
         for it in items:
             if it.state != NEW:
@@ -212,11 +217,13 @@ def _outside(arc: Archive, paths: list[str]) -> tuple[list[str], int]:
     return keep, len(paths) - len(keep)
 
 
-def _triage(conn: sqlite3.Connection, paths: list[str]) -> tuple[list[CollectItem], list[CollectItem]]:
+def _triage(conn: sqlite3.Connection, paths: list[str],
+            sources: dict[str, str]) -> tuple[list[CollectItem], list[CollectItem]]:
     """Hash every input; items in input order, and the new ones to check (first copy of each hash)."""
     items: list[CollectItem] = []
     for p in paths:
         it = CollectItem(path=p, name=readable(Path(p).name), state=NEW)  # any name bytes: shown as text
+        it.source = sources.get(p, "")
         try:
             it.sha256, it.size = store.hash_file(Path(p))
             it.mtime = os.stat(p).st_mtime
@@ -245,7 +252,7 @@ def _journal(conn: sqlite3.Connection, todo: list[CollectItem], received_at: str
     with transaction(conn):
         return [int(conn.execute(
             "INSERT INTO intake (sha256, object, original_name, source_path, mtime, received_at, pid, host)"
-            " VALUES (?,?,?,?,?,?,?,?)", (it.sha256, it.object, it.name, readable(os.path.abspath(it.path)), it.mtime,
+            " VALUES (?,?,?,?,?,?,?,?)", (it.sha256, it.object, it.name, (it.source or readable(os.path.abspath(it.path))), it.mtime,
                                           received_at, os.getpid(), store.HOST)).lastrowid or 0) for it in todo]
 
 
@@ -279,7 +286,7 @@ def _record_chunk(conn: sqlite3.Connection, arc: Archive,
         sub = replace(sub, findings=[f for f in sub.findings if f.code not in BATCH_ONLY_CODES])
         if rnd is not None:
             rnd.apply(sub)
-        entries.append((it, Entry(it.sha256, it.object, it.name, readable(os.path.abspath(it.path)), it.size,
+        entries.append((it, Entry(it.sha256, it.object, it.name, (it.source or readable(os.path.abspath(it.path))), it.size,
                                   it.mtime or sub.mtime, sub)))
     with transaction(conn):
         ids = records.insert(conn, [e for _it, e in entries], received_at)
