@@ -194,6 +194,12 @@ class _Writer:
         self.password = password
         self.fmt = Formats(wb)
         self.sheets: dict[str, Any] = {}
+        # prefilled text by sheet, gathered once (a 100-project workbook has 100 sheets)
+        self._texts: dict[str, list[tuple[Cell, str]]] = {}
+        for name, v in values.items():
+            if isinstance(v, str) and v and name in layout.inputs:
+                cell = layout.inputs[name].cell
+                self._texts.setdefault(cell.sheet, []).append((cell, v))
 
     def write(self) -> None:
         lay = self.layout
@@ -280,14 +286,12 @@ class _Writer:
         """The layout's row heights, grown to show prefilled text in full (Excel does not grow
         merged cells by itself), up to Excel's 409 points."""
         heights = dict(s.heights)
-        if not self.values:
+        texts = self._texts.get(s.name)
+        if not texts:
             return heights
         span = {(r1, c1): c2 for r1, c1, r2, c2 in s.merges if r1 == r2}
-        for name, inp in self.layout.inputs.items():
-            v = self.values.get(name)
-            if inp.cell.sheet != s.name or not isinstance(v, str) or not v:
-                continue
-            r, c = inp.cell.row, inp.cell.col
+        for cell, v in texts:
+            r, c = cell.row, cell.col
             width = sum(s.widths[c:span.get((r, c), c) + 1]) or 10
             need = text_height(v, width)
             if need > heights.get(r, DEFAULT_HEIGHT):
