@@ -15,6 +15,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
@@ -44,7 +45,9 @@ def test_the_overridden_method_is_the_one_xlsxwriter_calls() -> None:
     assert len(re.findall(r"self\._prepare_formula\(", source)) >= 4  # write_formula, validation, conditional formats
 
 
-def test_prepared_formulas_equal_xlsxwriters() -> None:
+def test_prepared_formulas_equal_xlsxwriters(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gw, "_PREPARED", {})  # nothing prepared by earlier tests
+    monkeypatch.setattr(gw, "_UNTOUCHED", {})
     sheet = gw._Sheet()
     plain = Worksheet()
     for formula in ('=SUM(B6:D6)', '{=SUMPRODUCT(A1:A3)}', '=IF(XLOOKUP(A1,B1:B3,C1:C3)>0,"✔","✘")',
@@ -60,9 +63,11 @@ def test_prepared_formulas_equal_xlsxwriters() -> None:
             assert sheet._prepare_formula(formula, expand) == plain._prepare_formula(formula, expand)  # cached
 
 
-def test_every_formula_of_every_form_is_prepared_as_xlsxwriter_does() -> None:
+def test_every_formula_of_every_form_is_prepared_as_xlsxwriter_does(monkeypatch: pytest.MonkeyPatch) -> None:
     """The fast path against XlsxWriter itself on the real formulas (two project sheets: the
     texts that differ between copies are the sheet names)."""
+    monkeypatch.setattr(gw, "_PREPARED", {})
+    monkeypatch.setattr(gw, "_UNTOUCHED", {})
     plain = Worksheet()
     for form in template_ids():
         sheet = gw._Sheet()

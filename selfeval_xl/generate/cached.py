@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -37,6 +38,7 @@ from selfeval_xl.layout.calc import (
     precision_checked,
 )
 from selfeval_xl.layout.cells import Cell, parse_a1
+from selfeval_xl.layout.memo import per_layout
 from selfeval_xl.layout.results import item_key
 from selfeval_xl.layout.types import FormulaCell, Layout
 from selfeval_xl.model.excel_date import to_serial
@@ -44,7 +46,7 @@ from selfeval_xl.model.money import decimals_of, plain
 from selfeval_xl.model.numtext import DASHES, LIMIT, asc_trim, leftover, number_text, stripped
 from selfeval_xl.model.spec import Field, split_scope, unscoped
 from selfeval_xl.rules.evaluate import evaluate, live_text
-from selfeval_xl.rules.parse import refs, rename
+from selfeval_xl.rules.parse import Expr, refs, rename
 
 _FIRST_REF = re.compile(r"^IF\((?:'((?:[^']|'')+)'!)?\$([A-Z]+)\$(\d+)=")
 NA = "#N/A"
@@ -137,7 +139,7 @@ def cached_values(layout: Layout, values: Mapping[str, Any]) -> dict[Cell, Any]:
     _levels(layout, values, out)
     views = dict(form_views(t, layout.units, layout.copies, dict(values)))
     counts = Counter(k for ctx in views.values() for f in ctx.findings if (k := item_key(t, f)) is not None)
-    by_cell = {inp.cell: name for name, inp in layout.inputs.items()}
+    by_cell = _names_by_cell(layout)
     sev: dict[str, int] = Counter()
     for f in layout.formulas:
         if f.kind == "check" and f.instance is not None:
@@ -181,6 +183,12 @@ def _view(views: dict[str | None, Context], scope: str | None) -> Context:
     return views[scope] if scope in views else next(iter(views.values()))
 
 
+@per_layout
+def _names_by_cell(layout: Layout) -> dict[Cell, str]:
+    return {inp.cell: name for name, inp in layout.inputs.items()}
+
+
+@per_layout
 def _item_severities(layout: Layout) -> dict[str, str]:
     """Item key → 错误/警告, as the 审核结果 sheet's severity column says."""
     out = {}
@@ -192,26 +200,48 @@ def _item_severities(layout: Layout) -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True)
+class _LiveCheck:
+    """A check instance as the checker's view names it (scope dropped), prepared once per layout."""
+
+    scope: str
+    expr: Expr
+    when: Expr | None
+    names: tuple[str, ...]  # what it reads, in order
+    rows: tuple[int, ...]  # per name: the rows of its table when it names a column, else 0
+    chained: bool
+
+
+@per_layout
+def _live_checks(layout: Layout) -> list[_LiveCheck]:
+    out = []
+    for inst in layout.instances:
+        names = refs(inst.expr) + (refs(inst.when) if inst.when is not None else [])
+        mapping = {n: unscoped(n) for n in names}
+        expr = rename(inst.expr, mapping)
+        when = rename(inst.when, mapping) if inst.when is not None else None
+        used = tuple(refs(expr))
+        tables = layout.template.tables
+        rows = tuple(tables[n.partition(".")[0]].rows if n.partition(".")[0] in tables else 0 for n in used)
+        out.append(_LiveCheck(inst.check.sheet, expr, when, used, rows, len(getattr(expr, "ops", ())) > 1))
+    return out
+
+
 def _check_text(layout: Layout, index: int, views: dict[str | None, Context]) -> str:
     """The live check as the checker sees it: skipped ("—") when a value it reads is unusable.
     On a project sheet the instance is evaluated in that sheet's view (names unscoped)."""
-    inst = layout.instances[index]
-    scope = inst.check.sheet if inst.check.sheet in views else None
-    ctx = _view(views, scope)
-    names = refs(inst.expr) + (refs(inst.when) if inst.when is not None else [])
-    mapping = {n: unscoped(n) for n in names}
-    expr = rename(inst.expr, mapping)
-    when = rename(inst.when, mapping) if inst.when is not None else None
-    for n in refs(expr):
+    live = _live_checks(layout)[index]
+    ctx = _view(views, live.scope if live.scope in views else None)
+    for n, rows in zip(live.names, live.rows, strict=True):
         if n in ctx.plan.by_name:
             if n in ctx.bad:
                 return "—"
             continue
         table, _, col = n.partition(".")
-        if any(f"{table}[{i}].{col}" in ctx.bad for i in range(1, layout.template.tables[table].rows + 1)):
+        if any(f"{table}[{i}].{col}" in ctx.bad for i in range(1, rows + 1)):
             return "—"
-    chained = len(getattr(expr, "ops", ())) > 1
-    return live_text(evaluate(expr, ctx.env, needs=inst.rule.needs, when=when), chained)
+    inst = layout.instances[index]
+    return live_text(evaluate(live.expr, ctx.env, needs=inst.rule.needs, when=live.when), live.chained)
 
 
 def _title(layout: Layout, values: Mapping[str, Any]) -> str:

@@ -22,6 +22,7 @@ from selfeval_xl.generate.styles import FONT, Formats
 from selfeval_xl.layout import build_layout
 from selfeval_xl.layout.cells import Cell
 from selfeval_xl.layout.longtext import SEPARATOR
+from selfeval_xl.layout.memo import per_layout
 from selfeval_xl.layout.types import Layout, SheetLayout
 from selfeval_xl.model.spec import Template
 
@@ -43,10 +44,19 @@ class _Sheet(Worksheet):
     name before "(", so a formula whose calls (each after a "+", never less rewritable than its
     real context) come back unchanged from XlsxWriter itself is only stripped of its "=": the
     verdict is kept per set of calls, a few dozen per template. Anything else (future functions,
-    array braces, "_xlfn.") goes through XlsxWriter, prepared once per process."""
+    array braces, "_xlfn.") goes through XlsxWriter. Each text is prepared once per process."""
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         future = expand_future_functions or self.use_future_functions
+        key = (formula, future)
+        done = _PREPARED.get(key)
+        if done is None:
+            if len(_PREPARED) > 200_000:
+                _PREPARED.clear()
+            done = _PREPARED[key] = self._prepare_once(formula, expand_future_functions, future)
+        return done
+
+    def _prepare_once(self, formula: str, expand_future_functions: bool, future: bool) -> str:
         if not future and formula.startswith("=") and not formula.endswith("}") and "_xlfn." not in formula:
             calls = frozenset(_CALLS.findall(formula))
             untouched = _UNTOUCHED.get(calls)
@@ -57,13 +67,14 @@ class _Sheet(Worksheet):
                 untouched = _UNTOUCHED[calls] = super()._prepare_formula(probe) == probe[1:]
             if untouched:
                 return formula[1:]
-        key = (formula, future)
-        done = _PREPARED.get(key)
-        if done is None:
-            if len(_PREPARED) > 50_000:
-                _PREPARED.clear()
-            done = _PREPARED[key] = super()._prepare_formula(formula, expand_future_functions)
-        return done
+        return super()._prepare_formula(formula, expand_future_functions)
+
+
+@per_layout
+def _formula_texts(layout: Layout) -> list[str]:
+    """Each formula as written ("=" first), made once per layout: the same string objects each
+    time, so the prepared-formula cache finds them without hashing them again."""
+    return ["=" + f.formula for f in layout.formulas]
 
 
 class GenerateError(ValueError):
@@ -322,12 +333,12 @@ class _Writer:
 
     def _formulas(self) -> None:
         cached = cached_values(self.layout, self.values)
-        for f in self.layout.formulas:
+        for f, text in zip(self.layout.formulas, _formula_texts(self.layout), strict=True):
             ws = self.sheets[f.cell.sheet]
             value = cached.get(f.cell, "")
             if isinstance(value, str):
                 value = ooxml_escape(value)
-            ws.write_formula(f.cell.row, f.cell.col, "=" + f.formula, self.fmt.static[f.style], value)
+            ws.write_formula(f.cell.row, f.cell.col, text, self.fmt.static[f.style], value)
 
     def _validation(self) -> None:
         unit = self.layout.template.amount_unit
