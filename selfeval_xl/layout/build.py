@@ -24,6 +24,7 @@ from selfeval_xl.model.spec import Block, Field, Rule, Sheet, Table, Template, s
 from selfeval_xl.rules.evaluate import precision_shown
 from selfeval_xl.rules.excel import ExcelCompiler
 from selfeval_xl.rules.parse import Compare, Expr, Op, Ref, parse, refs, rename
+from selfeval_xl.rules.shapes import Shape, ShapedCompiler
 
 UNIT_NAME = "units.name"
 TOTAL_LABEL = "部门合计"
@@ -63,6 +64,7 @@ class _Builder:
         self.footer_check_cols: dict[str, int] = {}
         self.choice_lists: dict[str, ChoiceList] = {}
         self.continuations: dict[str, tuple[str, ...]] = {}
+        self.shapes: dict[Shape, str] = {}  # compiled formulas by shape (rules.shapes)
 
     # ---- helpers -------------------------------------------------------------------------
     def key(self, name: str) -> str:
@@ -442,7 +444,7 @@ class _Builder:
                 mapping = {n: self.key(n) for n in refs(tree)}
             self.scope = None
             self.computed[name] = rename(tree, mapping)
-            formula = self.compiler(inp.cell.sheet).computed(self.computed[name])
+            formula = self.shaped(inp.cell.sheet).computed(self.computed[name])
             style = "formula_percent" if inp.field.percent else "formula_number"
             self.formulas.append(FormulaCell(inp.cell, formula, "computed", style, name=name))
 
@@ -498,6 +500,11 @@ class _Builder:
 
         return ExcelCompiler(resolve, is_column, precision, self.t.grades, interval, required, raw)
 
+    def shaped(self, sheet: str) -> ShapedCompiler:
+        """The compiler for `sheet`, compiling each expression shape once (100 project sheets
+        hold the same rules)."""
+        return ShapedCompiler(self.compiler(sheet), self.shapes)
+
     def unusable(self, expr: Expr, sheet: str) -> str | None:
         """True when a referenced value cannot be read as a number (the checker skips the rule and
         reports the cell as not-a-number)."""
@@ -521,7 +528,8 @@ class _Builder:
     def _check_formulas(self) -> None:
         for i, inst in enumerate(self.instances):
             comp = self.compiler(inst.check.sheet)
-            formula = comp.live_check(inst.expr, inst.rule.needs, inst.when, precision_shown(inst.expr, comp.precision))
+            formula = ShapedCompiler(comp, self.shapes).live_check(inst.expr, inst.rule.needs, inst.when,
+                                                                   precision_shown(inst.expr, comp.precision))
             guard = self.unusable(inst.expr, inst.check.sheet)
             if guard:
                 formula = f'IF({guard},"—",{formula})'
