@@ -259,18 +259,30 @@ def _refs(expr: Expr) -> tuple[str, ...]:
 
 
 def rename(expr: Expr, mapping: dict[str, str]) -> Expr:
-    """A copy with names substituted (for per-unit, per-row and per-sheet instances of a rule)."""
+    """A copy with names substituted (for per-unit, per-row and per-sheet instances of a rule).
+    Trees are frozen: a part without a renamed name is shared, not copied."""
     if isinstance(expr, Ref):
-        return Ref(mapping.get(expr.name, expr.name))
+        name = mapping.get(expr.name, expr.name)
+        return expr if name == expr.name else Ref(name)
     if isinstance(expr, Op):
-        return Op(expr.op, rename(expr.left, mapping), rename(expr.right, mapping) if expr.right is not None else None)
+        left = rename(expr.left, mapping)
+        right = rename(expr.right, mapping) if expr.right is not None else None
+        return expr if left is expr.left and right is expr.right else Op(expr.op, left, right)
     if isinstance(expr, Call):
-        return Call(expr.fn, tuple(rename(a, mapping) for a in expr.args))
+        args = _renamed(expr.args, mapping)
+        return expr if args is expr.args else Call(expr.fn, args)
     if isinstance(expr, Compare):
-        return Compare(expr.ops, tuple(rename(a, mapping) for a in expr.operands))
+        args = _renamed(expr.operands, mapping)
+        return expr if args is expr.operands else Compare(expr.ops, args)
     if isinstance(expr, Logic):
-        return Logic(expr.op, tuple(rename(a, mapping) for a in expr.args))
+        args = _renamed(expr.args, mapping)
+        return expr if args is expr.args else Logic(expr.op, args)
     return expr
+
+
+def _renamed(args: tuple[Expr, ...], mapping: dict[str, str]) -> tuple[Expr, ...]:
+    new = tuple(rename(a, mapping) for a in args)
+    return args if all(n is a for n, a in zip(new, args, strict=True)) else new
 
 
 def is_linear(expr: Expr) -> bool:

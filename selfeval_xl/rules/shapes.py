@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from selfeval_xl.rules.excel import ExcelCompiler
-from selfeval_xl.rules.parse import Expr, refs, rename
+from selfeval_xl.rules.parse import Call, Compare, Expr, Logic, Op, Ref
 
 # Placeholders the compiler's output can never contain otherwise (control characters).
 _RESOLVED = "\x01{}\x02"
@@ -42,12 +42,9 @@ class ShapedCompiler:
     def _compiled(self, kind: str, exprs: tuple[Expr, Expr | None], args: tuple[object, ...],
                   compile_: Callable[[ExcelCompiler, tuple[Expr, Expr | None]], str]) -> str:
         comp = self.comp
-        names: list[str] = []
-        for e in exprs:
-            if e is not None:
-                names += [n for n in refs(e) if n not in names]
-        canon = {n: f"n{i}" for i, n in enumerate(names)}
-        shape = tuple(rename(e, canon) if e is not None else None for e in exprs)
+        canon: dict[str, str] = {}
+        shape = tuple(_canonical(e, canon) if e is not None else None for e in exprs)
+        names = list(canon)
         facts = tuple((comp.is_column(n), comp.precision(n), comp.interval(n), comp.required(n)) for n in names)
         key: Shape = (kind, shape, args, facts)
         text = self.shapes.get(key)
@@ -60,6 +57,25 @@ class ShapedCompiler:
             return comp.raw(names[int(m.group(2))])
 
         return _HOLE.sub(fill, text)
+
+
+def _canonical(e: Expr, canon: dict[str, str]) -> Expr:
+    """`e` with each name replaced by n0, n1, … in order of first appearance (`canon` collects
+    them): what parse.refs and parse.rename would give, in one walk."""
+    if isinstance(e, Ref):
+        name = canon.get(e.name)
+        if name is None:
+            name = canon[e.name] = f"n{len(canon)}"
+        return Ref(name)
+    if isinstance(e, Op):
+        return Op(e.op, _canonical(e.left, canon), _canonical(e.right, canon) if e.right is not None else None)
+    if isinstance(e, Call):
+        return Call(e.fn, tuple(_canonical(a, canon) for a in e.args))
+    if isinstance(e, Compare):
+        return Compare(e.ops, tuple(_canonical(a, canon) for a in e.operands))
+    if isinstance(e, Logic):
+        return Logic(e.op, tuple(_canonical(a, canon) for a in e.args))
+    return e
 
 
 def _placeholders(comp: ExcelCompiler, facts: tuple[tuple[bool, int | None, bool, bool], ...]) -> ExcelCompiler:
