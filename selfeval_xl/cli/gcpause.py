@@ -1,4 +1,5 @@
-"""Pause the cyclic garbage collector while `summarize` builds frames and the workbook.
+"""Pause the cyclic garbage collector while `summarize` builds frames and the workbook, and
+while `template` writes one workbook (a 100-project layout and its cells: a quarter of the time).
 
 A process-wide switch, so it lives at the CLI boundary: library calls (`selfeval_xl.load`,
 `summary.build`, `write_summary`) never touch the collector of the program that calls them.

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from selfeval_xl.cli import app
+from selfeval_xl.cli.gcpause import paused_gc
 from selfeval_xl.cli.progress import progress_bar
 from selfeval_xl.oserrors import explain
 
@@ -144,7 +145,8 @@ def _single(out: Console, err: Console, tpl: Any, output: Path | None, year: int
         _usage(err, f"数据文件含第 {filled} 个项目的数据，--projects 不能小于 {filled}")
     k = copies or filled
     try:
-        write_workbook(target, tpl, units=n, values=prefill, password=password, copies=k)
+        with paused_gc():  # a 100-project layout is ~10⁶ small acyclic objects: refcounting frees them
+            write_workbook(target, tpl, units=n, values=prefill, password=password, copies=k)
     except GenerateError as exc:
         _usage(err, str(exc))
     except OSError as exc:
