@@ -227,3 +227,25 @@ def test_resaved_as_xls_or_ods_reads_the_same(t: Any, tmp_path: Path, fmt: str) 
     rules = lambda s: sorted((f.sheet, f.rule, f.code) for f in check_snapshot(s).findings if f.rule)  # noqa: E731
     assert rules(a) == rules(b) and rules(a)
     assert DEPT["dept.name"] == b.raw["dept.name"]
+
+
+def _places(t: Any, copies: int) -> dict[str, str]:
+    """审核结果: item key (hidden column) → its 位置 text."""
+    from selfeval_xl.layout.results import KEY_COL
+
+    layout = build_layout(t, 1, copies)
+    on = [s for s in layout.statics if s.cell.sheet == layout.results_sheet]
+    keys = {s.cell.row: s.text for s in on if s.cell.col == KEY_COL}
+    return {keys[s.cell.row]: s.text for s in on if s.cell.col == 3 and s.cell.row in keys}
+
+
+def test_results_location_names_every_project_sheet(t: Any) -> None:
+    """The 审核结果 counts cover every project sheet: so does its 位置 column, in plain words."""
+    one, three = _places(t, 1), _places(t, 3)
+    assert one.keys() == three.keys()
+    name_cell = one["project.name"].removeprefix("项目1!")
+    assert one["project.name"] == f"项目1!{name_cell}" and three["project.name"] == f"各项目表 {name_cell}"
+    assert three["funds-rate"] == "各项目表 " + one["funds-rate"].removeprefix("项目1!")
+    assert three["project_indicators"].startswith("各项目表 ")
+    assert not [k for k, v in three.items() if v.startswith("项目1!")]  # no item names the first sheet alone
+    assert three["dept.name"] == one["dept.name"] and "项目" not in three["dept.name"]  # one cell, on its own sheet

@@ -61,6 +61,18 @@ def item_key(t: Template, f: Finding) -> str | None:
     return ut.key if ut is not None else field
 
 
+def location(t: Template, cells: list[Cell]) -> str:
+    """Where an item applies, in a clerk's words: a cell of one sheet (收支情况!B11), or, when the
+    item counts every copy of a repeated sheet, that cell on each of them (各项目表 B5)."""
+    first = cells[0]
+    firsts = {c.sheet: c for c in reversed(cells)}  # the first cell on each sheet
+    if len(firsts) == 1:
+        return f"{first.sheet}!{first.a1}"
+    if t.repeat is not None and len({c.a1 for c in firsts.values()}) == 1:
+        return f"各{t.repeat.label}表 {first.a1}"
+    return f"{first.sheet}!{first.a1} 等 {len(firsts)} 张表"
+
+
 def _rng(cells: list[Cell], on: str) -> str:
     return range_ref(cells[0], cells[-1], on) if len(cells) > 1 else cells[0].ref_from(on)
 
@@ -92,8 +104,8 @@ def items(b: _Builder, calc: Calc, on: str) -> list[tuple[str, list[Item]]]:
         tests = [f"--({calc.status(n).ref_from(on)}={BIT_BLANK})" if n in calc.row_of
                  else f"--({_all_blank([layout_inputs[p].cell.ref_from(on) for p in (n, *b.continuations.get(n, ()))])})"
                  for n in names]
-        cell = layout_inputs[names[0]].cell
-        complete.append(Item(key, f.label, "error", "必填，不能为空", f"{cell.sheet}!{cell.a1}", "+".join(tests)))
+        complete.append(Item(key, f.label, "error", "必填，不能为空", location(t, [layout_inputs[n].cell for n in names]),
+                             "+".join(tests)))
     only_total: list[str] = []
     for key, ut in t.unit_tables.items():
         total, units = unit_table_cells(t, b.units, key)
@@ -105,12 +117,12 @@ def items(b: _Builder, calc: Calc, on: str) -> list[tuple[str, list[Item]]]:
             count = f"IF({bt}+{bu}={m + n},1,{bt}+IF(AND({bu}={n},{bt}<{m}),0,{bu}))"
         else:
             count = f"IF({bt}={m},1,{bt})"
-        first = layout_inputs[total[0]].cell
-        complete.append(Item(key, ut.label, "error", "每个金额都须填写（没有发生的填 0）", f"{first.sheet}!{first.a1}", count))
+        complete.append(Item(key, ut.label, "error", "每个金额都须填写（没有发生的填 0）",
+                             location(t, [layout_inputs[total[0]].cell]), count))
     if only_total:
         first = layout_inputs[unit_table_cells(t, b.units, next(iter(t.unit_tables)))[1][0]].cell
         complete.append(Item(UNITS_ONLY_TOTAL, "各单位的数据", "error", "有多个核算单位时须按单位分别填写，不能只填部门合计",
-                             f"{first.sheet}!{first.a1}", f"IF(OR({','.join(only_total)}),1,0)"))
+                             location(t, [first]), f"IF(OR({','.join(only_total)}),1,0)"))
     for key, table in t.tables.items():
         if not table.min_rows and not table.required_columns:
             continue
@@ -132,8 +144,8 @@ def items(b: _Builder, calc: Calc, on: str) -> list[tuple[str, list[Item]]]:
             continue
         need = "、".join(c.label for c in table.required_columns)
         what = (f"至少填写 {table.min_rows} 行；" if table.min_rows else "") + (f"已填的行须填写{need}" if need else "")
-        first = areas[0][1].cell(1, table.columns[0].key)
-        complete.append(Item(key, table.label, "error", what, f"{first.sheet}!{first.a1}", "+".join(parts)))
+        firsts = [area.cell(1, table.columns[0].key) for _k, area in areas]
+        complete.append(Item(key, table.label, "error", what, location(t, firsts), "+".join(parts)))
 
     fmt: list[Item] = []
     all_status = _rng([Cell(CALC_SHEET, 0, S), Cell(CALC_SHEET, max(calc.row_of.values(), default=0), S)], on)
@@ -150,11 +162,11 @@ def items(b: _Builder, calc: Calc, on: str) -> list[tuple[str, list[Item]]]:
     for rule in t.rules:
         insts = by_rule.get(rule.id, [])
         if insts:
-            where = f"{insts[0].check.sheet}!{insts[0].check.a1}"
+            at = location(t, [i.check for i in insts])
             count = "+".join(f'SUMPRODUCT(--(LEFT({rng},1)="✘"))' for rng in _runs(insts, on))
         else:
-            where, count = "（仅多单位时适用）", "0"
-        rules.append(Item(rule.id, rule.name or rule.id, rule.severity, rule.title, where, count))
+            at, count = "（仅多单位时适用）", "0"
+        rules.append(Item(rule.id, rule.name or rule.id, rule.severity, rule.title, at, count))
 
     after = [Item(code, CODES[code].title, CODES[code].severity or "warning", AFTER, "—", None)
              for code in t.after_submission]
