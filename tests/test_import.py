@@ -115,6 +115,8 @@ def test_a_figure_that_is_no_number_is_listed_not_guessed(tmp_path: Path) -> Non
     assert "income.carryover" not in res.values
     bad = [f for f in res.findings if f.code == "import-unplaced"]
     assert len(bad) == 1 and "约十六万" in bad[0].message and bad[0].args["where"].startswith("第 ")
+    assert "上年结转" in bad[0].message and "income" not in bad[0].message  # the clerk's words, not a key
+    assert bad[0].field == "income.carryover"
 
 
 def test_duplicate_label_is_ambiguous(tmp_path: Path) -> None:
@@ -124,6 +126,9 @@ def test_duplicate_label_is_ambiguous(tmp_path: Path) -> None:
     res = import_report(p, default_template())
     assert "staff.authorized" not in res.values
     assert [f.code for f in res.findings] == ["import-ambiguous"]
+    f = res.findings[0]
+    assert "人员编制" in f.message and "出现 2 处" in f.message and "staff" not in f.message
+    assert f.field == "staff.authorized"
 
 
 # ---- round trip -------------------------------------------------------------------------------

@@ -106,15 +106,28 @@ class Extracted:
         self.findings.append(codes.make("import-unplaced", where=where, value=_short(shown), reason=reason,
                                         args={"where": where}))
 
-    def ambiguous(self, items: Sequence[Item], label: str, keys: str) -> None:
+    def ambiguous(self, items: Sequence[Item], label: str, key: str) -> None:
         where = "、".join(i.where for i in items[:3])
-        self.findings.append(codes.make("import-ambiguous", where=where, value=_short(label), fields=keys,
-                                        args={"where": where}))
+        self.findings.append(codes.make("import-ambiguous", where=where, value=_short(label),
+                                        fields=f"报告中出现 {len(items)} 处", field=key, args={"where": where}))
 
 
 def _short(s: str, n: int = 40) -> str:
     s = " ".join(s.split())
     return s if len(s) <= n else s[:n] + "…"
+
+
+def field_label(t: Template, style: ReportStyle, key: str) -> str:
+    """The words a clerk knows a field by (the printed label, else the workbook's); a table
+    cell `indicators[3].weight` by its column and row."""
+    if key in style.labels:
+        return style.labels[key]
+    base = re.sub(r"\[(\d+)\]", "", key)
+    row = re.search(r"\[(\d+)\]", key)
+    f = t.fields.get(key) or t.column_field(base)
+    if f is None:
+        return "该项"
+    return f"{f.label}（第{row.group(1)}行）" if row else f.label
 
 
 class Extractor:
@@ -124,10 +137,7 @@ class Extractor:
 
     # -- helpers -------------------------------------------------------------------------------
     def label(self, key: str) -> str:
-        if key in self.style.labels:
-            return self.style.labels[key]
-        f = self.t.fields.get(key) or self.t.column_field(key)
-        return f.label if f is not None else key
+        return field_label(self.t, self.style, key)
 
     def heading_rows(self) -> dict[str, int]:
         """First row of each level-1 heading of the spec (by its words), in document order."""

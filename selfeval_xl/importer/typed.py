@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from selfeval_xl.importer.blocks import Block
-from selfeval_xl.importer.extract import Extractor, norm, words
+from selfeval_xl.importer.extract import Extractor, field_label, norm, words
 from selfeval_xl.importer.source import read_blocks
 from selfeval_xl.model import codes
 from selfeval_xl.model.findings import Finding
@@ -90,7 +90,8 @@ def from_blocks(blocks: list[Block], t: Template, style: ReportStyle, file: str 
         ok, v = _typed(key, text, t)
         if not ok:
             res.findings.append(codes.make("import-unplaced", where=ex.where[key], value=text[:40],
-                                           reason=f"不是“{key}”应有的类型", field=key, args={"where": ex.where[key]}))
+                                           reason=f"不是“{field_label(t, style, key)}”应有的内容", field=key,
+                                           args={"where": ex.where[key]}))
             continue
         if v is not None:
             res.values[key] = v
