@@ -51,7 +51,7 @@ class _Sheet(Worksheet):
         key = (formula, future)
         done = _PREPARED.get(key)
         if done is None:
-            if len(_PREPARED) > 200_000:
+            if len(_PREPARED) > 50_000:  # ~30 MB at most in a long-running server
                 _PREPARED.clear()
             done = _PREPARED[key] = self._prepare_once(formula, expand_future_functions, future)
         return done
