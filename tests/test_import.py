@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from value_strategies import draw_unit_amounts
 
 from selfeval_xl.importer import import_report
 from selfeval_xl.importer.run import checked
@@ -152,13 +153,7 @@ def reports(draw: st.DrawFn) -> tuple[dict[str, object], dict[str, list[dict[str
                             "dept.functions": draw(longtext), "narrative.performance": draw(longtext),
                             "narrative.improvements": draw(longtext), "staff.actual": draw(st.integers(0, 500)),
                             "evaluation.score": Decimal(draw(st.integers(0, 100))), "evaluation.grade": "良"}
-    for ut in t.unit_tables.values():
-        for c in ut.columns:
-            v[c] = draw(money)
-            for u in range(1, units + 1 if units > 1 else 1):
-                v[f"{c}.u{u}"] = draw(money)
-    for u in range(1, units + 1 if units > 1 else 1):
-        v[f"units.name.u{u}"] = draw(line)
+    draw_unit_amounts(draw, t, units, v, money=money, name=line)
     rows = []
     for _ in range(draw(st.integers(0, 30))):
         l1 = draw(st.sampled_from(sorted(HIER)))

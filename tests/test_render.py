@@ -10,6 +10,7 @@ import pytest
 from docx_read import W, grid_shape, part, read_back, squeeze
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from value_strategies import draw_unit_amounts
 
 from selfeval_xl.model.submission import Submission
 from selfeval_xl.pipeline import check_file
@@ -87,13 +88,7 @@ def submissions(draw: st.DrawFn) -> Submission:
     values: dict[str, object] = {"report.year": 2021, "dept.name": draw(text), "dept.code": "906017",
                                  "contact.name": draw(text), "staff.authorized": draw(st.integers(0, 999)),
                                  "evaluation.score": Decimal(draw(st.integers(0, 100))), "evaluation.grade": "良"}
-    for ut in t.unit_tables.values():
-        for c in ut.columns:
-            values[c] = draw(money)
-            for u in range(1, units + 1 if units > 1 else 1):
-                values[f"{c}.u{u}"] = draw(money)
-    for u in range(1, units + 1 if units > 1 else 1):
-        values[f"units.name.u{u}"] = draw(text)
+    draw_unit_amounts(draw, t, units, values, money=money, name=text)
     rows = [{"level1": "产出目标", "level2": draw(st.sampled_from(["数量指标", "质量指标"])), "level3": draw(text),
              "target": draw(text), "actual": draw(text), "weight": draw(st.none() | money)}
             for _ in range(draw(st.integers(0, 5)))]
