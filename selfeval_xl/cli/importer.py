@@ -15,6 +15,7 @@ from rich.console import Console
 
 from selfeval_xl.cli import app
 from selfeval_xl.inbox.guard import Output, output_problems
+from selfeval_xl.oserrors import explain
 
 
 def _usage(err: Console, *problems: str) -> None:
@@ -76,8 +77,6 @@ def import_cmd(
         _usage(err, *clashes)
     try:
         rc = run_import(inputs, out, output=output, workbook=workbook, archive=archive, year=year, show=_show)
-    except PermissionError as exc:
-        _usage(err, f"无法写出 {exc.filename}：没有写入权限或文件被占用。")
     except OSError as exc:
-        _usage(err, f"无法写出结果（{exc.strerror or type(exc).__name__}：{exc.filename or ''}）")
+        _usage(err, f"无法写出结果。{explain(exc, exc.filename, writing=True)}")
     raise typer.Exit(rc)

@@ -17,6 +17,7 @@ from rich.console import Console
 from selfeval_xl.cli import app
 from selfeval_xl.cli.summarize import archive_submissions
 from selfeval_xl.inbox.guard import Output, output_problems
+from selfeval_xl.oserrors import explain
 
 if TYPE_CHECKING:
     from selfeval_xl.model.submission import Submission
@@ -84,10 +85,8 @@ def render(
             subs = [s for s in subs if s.year in (year, None)]
     try:
         report = render_batch(subs, output, force=force, pdf=pdf)  # type: ignore[arg-type]
-    except PermissionError as exc:
-        _usage(err, f"无法写入 {exc.filename or output}：没有写入权限。")
     except OSError as exc:
-        _usage(err, f"无法写出报告（{exc.strerror or type(exc).__name__}：{exc.filename or ''}）")
+        _usage(err, f"无法写出报告。{explain(exc, exc.filename or output, writing=True)}")
     except RuntimeError as exc:  # PdfUnavailable: LibreOffice missing
         _usage(err, str(exc))
     _print(out, report)

@@ -17,6 +17,7 @@ from selfeval_xl.model import codes
 from selfeval_xl.model.findings import Finding
 from selfeval_xl.model.numtext import document_number
 from selfeval_xl.model.spec import Field, Template
+from selfeval_xl.oserrors import explain
 from selfeval_xl.prefill import PrefillError, typed_value
 from selfeval_xl.read.errors import Refused
 from selfeval_xl.render.style import ReportStyle, load_style
@@ -112,6 +113,7 @@ def import_report(path: str | Path, t: Template, *, convert_doc=None) -> ImportR
         return res
     except OSError as exc:
         res = ImportResult(file=str(path), readable=False)
-        res.findings.append(codes.make("corrupt-file", detail=f"无法读取文件（{exc.strerror or type(exc).__name__}）"))
+        res.findings.append(codes.make("access-denied", detail="没有读取权限", what="文件")
+                            if isinstance(exc, PermissionError) else codes.make("corrupt-file", detail=explain(exc, path)))
         return res
     return from_blocks(blocks, t, style, str(path), fmt)

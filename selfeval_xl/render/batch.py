@@ -19,6 +19,7 @@ from selfeval_xl.atomic import write_bytes
 from selfeval_xl.generate.filenames import roster_file_name
 from selfeval_xl.model.spec import Template
 from selfeval_xl.model.submission import Submission
+from selfeval_xl.oserrors import explain
 from selfeval_xl.render.docx import Stamp, docx_bytes
 from selfeval_xl.render.layout import build_document
 from selfeval_xl.render.stamp import read_existing
@@ -135,7 +136,7 @@ def render_batch(subs: Iterable[Submission], out_dir: Path, *, force: bool = Fal
             item.outcome, item.reason = "failed", f"报告格式有误：{exc}"
             continue
         except OSError as exc:
-            item.outcome, item.reason = "failed", f"无法写出 {target}（{exc.strerror or type(exc).__name__}）"
+            item.outcome, item.reason = "failed", explain(exc, target, writing=True)
             continue
         item.outcome = "written"
     if pdf:

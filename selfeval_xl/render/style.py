@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from selfeval_xl.oserrors import explain
 from selfeval_xl.spec.load import SpecError, spec_folder
 
 ROLES = ("body", "title", "level1", "level2", "level3", "table", "footer", "header")
@@ -122,7 +123,7 @@ def load_style(template_id: str) -> ReportStyle:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SpecError(f"report/{path.name}: 找不到报告格式文件（{exc.strerror or type(exc).__name__}）") from exc
+        raise SpecError(f"report/{path.name}: 无法读取报告格式文件。{explain(exc, path)}") from exc
     doc = yaml.safe_load(raw.decode("utf-8"))
     if not isinstance(doc, dict):
         raise SpecError(f"{path.name}: 应为映射")
